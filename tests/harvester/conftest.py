@@ -1,0 +1,88 @@
+"""A replay server for recorded OAI-PMH responses, on 127.0.0.1."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tsunagu.config import Settings
+
+ZENODO = Path(__file__).parent.parent / "fixtures" / "oai" / "zenodo"
+
+#: (status, headers, body) answered for the parsed query of a request.
+Responder = Callable[[dict[str, str]], tuple[int, dict[str, str], bytes]]
+
+
+class ReplayServer:
+    """Answers each GET with what ``responder`` returns for its query; logs requests."""
+
+    def __init__(self, responder: Responder) -> None:
+        self.responder = responder
+        self.requests: list[dict[str, str]] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+                outer.requests.append(query)
+                status, headers, body = outer.responder(query)
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/oai"
+
+    def __enter__(self) -> ReplayServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def zenodo(name: str) -> bytes:
+    return (ZENODO / name).read_bytes()
+
+
+def status_of(name: str) -> int:
+    return int(name.rsplit("_", 1)[1].split(".")[0])
+
+
+@pytest.fixture
+def replay() -> Iterator[Callable[[Responder], ReplayServer]]:
+    servers: list[ReplayServer] = []
+
+    def start(responder: Responder) -> ReplayServer:
+        server = ReplayServer(responder).__enter__()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.__exit__()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", allow_private_hosts=True,
+                    connect_timeout=2.0, read_timeout=5.0)

@@ -1,0 +1,78 @@
+"""Parsing real recorded OAI-PMH responses (Zenodo, see fixtures PROVENANCE.md)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import zenodo
+from lxml import etree
+
+from tsunagu.errors import OAIError, ResponseFormatError
+from tsunagu.harvester.protocol import parse_identify, parse_list_records
+
+
+def test_identify_reads_granularity_and_clock() -> None:
+    identity = parse_identify(zenodo("identify__02_200.body"))
+    assert identity.repository_name == "Zenodo"
+    assert identity.response_date == "2026-08-10T08:56:30Z"
+    assert identity.granularity == "YYYY-MM-DDThh:mm:ssZ"
+    assert not identity.day_granularity
+
+
+def test_list_records_page_gives_raw_records_and_token() -> None:
+    page = parse_list_records(zenodo("list_records__00_200.body"), source_id="z",
+                              metadata_prefix="oai_dc")
+    assert len(page.records) == 50
+    assert page.token is not None and page.token.startswith(".")
+    first = page.records[0]
+    assert first.oai_identifier == "oai:zenodo.org:20510666"
+    assert first.datestamp == "2026-06-02T13:19:56Z"
+    assert first.set_specs == ("software",)
+    assert not first.deleted
+    # The payload is the oai_dc element itself, standalone and namespace-complete.
+    payload = etree.fromstring(first.xml)
+    assert etree.QName(payload).localname == "dc"
+    creators = payload.findall("{http://purl.org/dc/elements/1.1/}creator")
+    assert [c.text for c in creators] == ["Meika4"]
+    assert len({r.oai_identifier for r in page.records}) == 50
+
+
+def test_no_records_match_sent_with_422_is_an_empty_success() -> None:
+    page = parse_list_records(zenodo("list_records__02_422.body"), source_id="z",
+                              metadata_prefix="oai_dc")
+    assert page.records == () and page.token is None
+
+
+@pytest.mark.parametrize(("name", "code"), [
+    ("list_records__03_422.body", "badArgument"),
+    ("list_records__10_422.body", "badResumptionToken"),
+])
+def test_oai_errors_are_read_from_the_body(name: str, code: str) -> None:
+    with pytest.raises(OAIError) as caught:
+        parse_list_records(zenodo(name), source_id="z", metadata_prefix="oai_dc")
+    assert caught.value.code == code
+    assert caught.value.source_id == "z"
+
+
+def test_html_instead_of_xml_is_an_error_with_a_snippet() -> None:
+    with pytest.raises(ResponseFormatError) as caught:
+        parse_identify(zenodo("identify__00_200.body"), source_id="z")
+    assert "<!DOCTYPE html>" in str(caught.value)
+
+
+@pytest.mark.parametrize("body", [b"", b"   ", b'{"error": "json"}', b"<html><p>x</p></html>"])
+def test_non_oai_bodies_are_errors(body: bytes) -> None:
+    with pytest.raises(ResponseFormatError):
+        parse_list_records(body, source_id="z", metadata_prefix="oai_dc")
+
+
+def test_deleted_header_becomes_a_tombstone_without_payload() -> None:
+    body = (
+        b'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>2024-01-01T00:00:00Z'
+        b'</responseDate><ListRecords><record><header status="deleted"><identifier>oai:x:1'
+        b'</identifier><datestamp>2024-01-01</datestamp></header></record>'
+        b'<resumptionToken completeListSize="1"/></ListRecords></OAI-PMH>'
+    )
+    page = parse_list_records(body, source_id="x", metadata_prefix="oai_dc")
+    assert page.records[0].deleted and page.records[0].xml == b""
+    assert page.token is None  # an empty token ends the list
+    assert page.complete_list_size == 1

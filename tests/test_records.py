@@ -1,0 +1,68 @@
+"""The record model: JSON round trip, reuse ordering, derived values."""
+
+from __future__ import annotations
+
+import json
+
+from tsunagu.records import (
+    Agent,
+    DateValue,
+    Identifier,
+    LangString,
+    ObjectType,
+    Record,
+    ReuseLevel,
+    Rights,
+    RightsMethod,
+    RightsOrigin,
+    RightsSet,
+    Sector,
+    record_from_dict,
+    record_id,
+    record_to_dict,
+)
+
+
+def full_record() -> Record:
+    cc = Rights("CC-BY-4.0", "http://creativecommons.org/licenses/by/4.0/", ReuseLevel.OPEN,
+                "https://creativecommons.org/licenses/by/4.0/deed.ja", RightsMethod.URI,
+                RightsOrigin.ITEM)
+    return Record(
+        id=record_id("nijl", "oai:nijl:1"), source_id="nijl", oai_identifier="oai:nijl:1",
+        datestamp="2024-01-01T00:00:00Z", title=LangString("北斎漫画", "ja"),
+        sector=Sector.LIBRARY, provider="国文学研究資料館",
+        title_alt=(LangString("ほくさいまんが", "ja-Hira"),),
+        agents=(Agent("葛飾北斎", "creator", "画"),),
+        dates=(DateValue("文化11年(1814)", 1814, 1814, "issued"),
+               DateValue("1878", 1878, 1878)),
+        object_type=ObjectType.TEXT, genre_raw=("古典籍",), subjects=("絵本",),
+        identifiers=(Identifier("doi", "10.20730/100000001"),),
+        landing_url="https://doi.org/10.20730/100000001",
+        rights=RightsSet(content=cc, thumbnail=cc), warnings=("no_thumbnail",),
+    )
+
+
+def test_json_round_trip_is_lossless() -> None:
+    record = full_record()
+    data = json.loads(json.dumps(record_to_dict(record), ensure_ascii=False))
+    assert data["rights"]["content"]["reuse"] == "open"
+    assert data["sector"] == "library"
+    assert record_from_dict(data) == record
+
+
+def test_reuse_levels_rank_from_freest_to_unknown() -> None:
+    ranks = [level.rank for level in ReuseLevel]
+    assert ranks == sorted(ranks) == [1, 2, 3, 4, 5]
+    assert ReuseLevel("no-reuse") is ReuseLevel.NO_REUSE
+
+
+def test_year_range_and_display_date() -> None:
+    record = full_record()
+    assert record.year_range == (1814, 1878)
+    assert record.display_date == "文化11年(1814)"
+    assert Record(id="a", source_id="a", oai_identifier="a", datestamp="", title=LangString("x"),
+                  sector=Sector.OTHER, provider="p").year_range is None
+
+
+def test_record_ids_keep_the_whole_oai_identifier() -> None:
+    assert record_id("tate", "oai:tate.example:A00001") == "tate:oai:tate.example:A00001"

@@ -1,0 +1,200 @@
+"""The ``tsunagu`` command line: the only place that configures logging.
+
+Subcommands: ``source add|list|remove``, ``harvest``, ``map``, ``index``,
+``serve`` and ``demo``. Errors from the stages are caught here and printed as
+one clear line with exit status 2 (usage) or 1 (failure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from tsunagu import __version__
+from tsunagu.config import Settings
+from tsunagu.errors import TsunaguError
+from tsunagu.harvester import Progress
+from tsunagu.pipeline import Pipeline
+from tsunagu.records import Sector, Source
+from tsunagu.store import HarvestRun
+
+logger = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tsunagu", description="Harvest, normalize, index and serve archive metadata."
+    )
+    parser.add_argument("--version", action="version", version=f"tsunagu {__version__}")
+    parser.add_argument("--data-dir", help="data directory (env TSUNAGU_DATA_DIR; "
+                        "default ./tsunagu-data)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    source = commands.add_parser("source", help="register and list sources")
+    source_commands = source.add_subparsers(dest="source_command", required=True,
+                                            metavar="ACTION")
+    add = source_commands.add_parser("add", help="register an OAI-PMH source")
+    add.add_argument("id", help="short id: a-z, 0-9, '-' and '_'")
+    add.add_argument("--url", required=True, help="the OAI-PMH base URL")
+    add.add_argument("--name", required=True, help="the institution's or feed's name")
+    add.add_argument("--name-en", help="the name in English")
+    add.add_argument("--prefix", default="oai_dc", help="metadataPrefix (default oai_dc)")
+    add.add_argument("--sector", required=True, choices=[s.value for s in Sector])
+    add.add_argument("--set", dest="sets", action="append", default=[],
+                     help="harvest only this set (repeatable)")
+    add.add_argument("--default-rights", help="rights URI/text for records that state none")
+    add.add_argument("--metadata-rights", help="the licence of the metadata itself")
+    add.add_argument("--replace", action="store_true", help="update an existing source")
+    source_commands.add_parser("list", help="list registered sources")
+    remove = source_commands.add_parser("remove", help="remove a source and its records")
+    remove.add_argument("id")
+
+    harvest = commands.add_parser("harvest", help="harvest sources (incrementally)")
+    harvest.add_argument("ids", nargs="*", help="source ids (default: all)")
+    harvest.add_argument("--all", action="store_true", help="harvest every source")
+    harvest.add_argument("--full", action="store_true", help="ignore the last harvest date")
+    harvest.add_argument("--no-index", action="store_true", help="do not update the index")
+
+    remap = commands.add_parser("map", help="re-map a source from its stored raw records")
+    remap.add_argument("id")
+
+    index = commands.add_parser("index", help="bring the search index up to date")
+    index.add_argument("--rebuild", action="store_true", help="rebuild from the store")
+
+    serve = commands.add_parser("serve", help="serve the site and JSON API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+
+    demo = commands.add_parser(
+        "demo", help="serve bundled real feeds locally, harvest, index and serve the site"
+    )
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--no-serve", action="store_true",
+                      help="stop after harvesting and indexing")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        settings = Settings.from_env(data_dir=args.data_dir)
+    except ValueError as exc:
+        print(f"tsunagu: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return _dispatch(args, settings)
+    except TsunaguError as exc:
+        print(f"tsunagu: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("tsunagu: interrupted", file=sys.stderr)
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "demo":
+        from tsunagu.demo.run import run_demo
+
+        return run_demo(settings, host=args.host, port=args.port, serve=not args.no_serve)
+    if args.command == "serve":
+        return _serve(settings, args.host, args.port)
+    pipeline = Pipeline(settings)
+    try:
+        if args.command == "source":
+            return _source(pipeline, args)
+        if args.command == "harvest":
+            runs = pipeline.harvest(args.ids, full=args.full, progress=print_progress)
+            print_runs(runs)
+            if not args.no_index:
+                print_index_update(pipeline)
+            return 0 if all(run.status == "ok" for run in runs) else 1
+        if args.command == "map":
+            outcome = pipeline.remap(args.id)
+            print(json.dumps(dataclasses.asdict(outcome)))
+            return 0
+        if args.command == "index":
+            update = pipeline.update_index(rebuild=args.rebuild)
+            print(json.dumps(dataclasses.asdict(update)))
+            return 0
+    finally:
+        pipeline.close()
+    raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
+
+
+def _source(pipeline: Pipeline, args: argparse.Namespace) -> int:
+    if args.source_command == "add":
+        pipeline.add_source(Source(
+            id=args.id, name=args.name, name_en=args.name_en, base_url=args.url,
+            metadata_prefix=args.prefix, sector=Sector(args.sector), set_specs=tuple(args.sets),
+            default_rights=args.default_rights, metadata_rights=args.metadata_rights,
+        ), replace=args.replace)
+        print(f"registered {args.id}")
+    elif args.source_command == "list":
+        counts = pipeline.store.records.counts_by_source()
+        for source in pipeline.store.sources.list():
+            print(f"{source.id}\t{source.sector}\t{counts.get(source.id, 0)}\t"
+                  f"{source.name}\t{source.base_url}")
+    elif args.source_command == "remove":
+        pipeline.store.sources.remove(args.id)
+        print(f"removed {args.id}; run `tsunagu index` to update the index")
+    return 0
+
+
+def _serve(settings: Settings, host: str, port: int) -> int:
+    import uvicorn
+
+    from tsunagu.site import create_app
+
+    print(f"tsunagu: serving on http://{host}:{port}/", file=sys.stderr)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    return 0
+
+
+def print_progress(progress: Progress) -> None:
+    """One progress line per page (overwritten in place on a terminal)."""
+    total = f" of {progress.complete_list_size}" if progress.complete_list_size else ""
+    line = f"{progress.source_id}: page {progress.pages}, {progress.records}{total} records"
+    if sys.stderr.isatty():
+        print(f"\r{line}\033[K", end="", file=sys.stderr, flush=True)
+    else:
+        print(line, file=sys.stderr)
+
+
+def print_runs(runs: Sequence[HarvestRun]) -> None:
+    """A summary table of harvest runs."""
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    header = ("source", "status", "new", "updated", "unchanged", "deleted", "quarantined",
+              "requests")
+    rows = [header] + [
+        (run.source_id, run.status, str(run.new), str(run.updated), str(run.unchanged),
+         str(run.deleted), str(run.quarantined), str(run.requests))
+        for run in runs
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    for run in runs:
+        if run.error:
+            print(f"{run.source_id}: {run.error}", file=sys.stderr)
+
+
+def print_index_update(pipeline: Pipeline) -> None:
+    update = pipeline.update_index()
+    verb = "rebuilt" if update.rebuilt else "updated"
+    print(f"index {verb}: {update.changes} changes, {update.documents} documents")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

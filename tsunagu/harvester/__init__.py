@@ -1,0 +1,11 @@
+"""Stage 1: harvest OAI-PMH feeds into the store, every record kept as received.
+
+httpx and lxml parsing of responses stay inside this package; it hands
+:class:`~tsunagu.records.RawRecord` values and stored runs to the rest.
+"""
+
+from tsunagu.harvester.client import OAIClient
+from tsunagu.harvester.harvest import PageHook, Progress, harvest_source
+from tsunagu.harvester.transport import check_url
+
+__all__ = ["OAIClient", "PageHook", "Progress", "check_url", "harvest_source"]

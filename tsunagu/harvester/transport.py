@@ -1,0 +1,215 @@
+"""HTTP transport for harvesting: GET with timeouts, retries, size cap and an SSRF guard.
+
+Everything httpx stays inside this module: callers get :class:`Response`
+(status, headers, body bytes, final URL) or a :class:`~tsunagu.errors.TransportError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import email.utils
+import gzip
+import ipaddress
+import logging
+import random
+import socket
+import time
+import zlib
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
+
+import httpx2 as httpx
+
+from tsunagu.config import Settings
+from tsunagu.errors import BlockedAddressError, ResponseTooLargeError, TransportError
+
+logger = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+MAX_REDIRECTS = 5
+
+
+@dataclasses.dataclass(frozen=True)
+class Response:
+    """A finished HTTP exchange, body decompressed."""
+
+    url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@dataclasses.dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded retries with exponential backoff and jitter."""
+
+    attempts: int = 4
+    base_delay: float = 1.0
+    max_delay: float = 30.0
+    max_retry_after: float = 120.0
+
+
+def check_url(url: str, *, allow_private: bool) -> None:
+    """Refuse URLs that are not http(s) or that resolve to a non-public address.
+
+    Private, loopback, link-local, multicast, reserved and unspecified addresses
+    are refused unless ``allow_private`` (``TSUNAGU_ALLOW_PRIVATE_HOSTS=1``).
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BlockedAddressError(f"not an http(s) URL: {url!r}", field="url")
+    if allow_private:
+        return
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
+    except socket.gaierror as exc:
+        raise TransportError(f"cannot resolve {parts.hostname!r}: {exc}", field="url") from exc
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global or address.is_multicast:
+            raise BlockedAddressError(
+                f"{parts.hostname} resolves to the non-public address {address}; set "
+                "TSUNAGU_ALLOW_PRIVATE_HOSTS=1 to allow private and loopback hosts",
+                field="url",
+            )
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def decode_body(body: bytes) -> bytes:
+    """Undo gzip/deflate that a server applied without announcing it."""
+    if body[:2] == b"\x1f\x8b":
+        try:
+            return gzip.decompress(body)
+        except (OSError, EOFError) as exc:
+            raise TransportError(f"corrupt gzip body: {exc}") from exc
+    if body[:1] == b"\x78" and len(body) > 2 and (body[0] * 256 + body[1]) % 31 == 0:
+        try:
+            return zlib.decompress(body)
+        except zlib.error:
+            return body
+    return body
+
+
+class HttpTransport:
+    """One HTTP client per harvest; GET only, every request bounded in time and size."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._settings = settings
+        self._retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(
+                settings.read_timeout, connect=settings.connect_timeout
+            ),
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept": "text/xml, application/xml;q=0.9, */*;q=0.1",
+                "Accept-Encoding": "gzip, deflate",
+            },
+            follow_redirects=False,
+        )
+        self.requests = 0
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> HttpTransport:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def get(self, url: str, params: Mapping[str, str]) -> Response:
+        """GET ``url`` with ``params``, retrying transient failures.
+
+        Returns the last response even for 4xx/5xx statuses that are not retried
+        (OAI-PMH errors often come with such statuses and must be read from the body).
+        """
+        policy = self._retry
+        for attempt in range(1, policy.attempts + 1):
+            try:
+                response = self._get_following_redirects(url, params)
+            except TransportError as exc:
+                if isinstance(exc, (BlockedAddressError, ResponseTooLargeError)) or (
+                    attempt == policy.attempts
+                ):
+                    raise
+                delay = self._backoff(attempt)
+                logger.warning("request to %s failed (%s); retrying in %.1fs", url, exc, delay)
+                self._sleep(delay)
+                continue
+            if response.status not in RETRY_STATUSES or attempt == policy.attempts:
+                return response
+            wait = parse_retry_after(response.headers.get("retry-after"))
+            if wait is not None and wait > policy.max_retry_after:
+                raise TransportError(
+                    f"{url} asks to wait {wait:.0f}s (Retry-After), more than the "
+                    f"{policy.max_retry_after:.0f}s allowed within a run"
+                )
+            delay = wait if wait else self._backoff(attempt)
+            logger.warning("%s answered %d; retrying in %.1fs", url, response.status, delay)
+            self._sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _backoff(self, attempt: int) -> float:
+        policy = self._retry
+        delay: float = min(policy.max_delay, policy.base_delay * 2 ** (attempt - 1))
+        return delay * (0.5 + random.random() / 2)  # noqa: S311 - jitter, not crypto
+
+    def _get_following_redirects(self, url: str, params: Mapping[str, str]) -> Response:
+        current = url
+        query: Mapping[str, str] | None = params
+        for _ in range(MAX_REDIRECTS + 1):
+            check_url(current, allow_private=self._settings.allow_private_hosts)
+            response = self._get_once(current, query)
+            if response.status in (301, 302, 303, 307, 308) and "location" in response.headers:
+                current = urljoin(current, response.headers["location"])
+                query = None  # the Location carries the full URL
+                continue
+            return response
+        raise TransportError(f"more than {MAX_REDIRECTS} redirects from {url}")
+
+    def _get_once(self, url: str, params: Mapping[str, str] | None) -> Response:
+        self.requests += 1
+        limit = self._settings.max_response_bytes
+        try:
+            with self._client.stream("GET", url, params=params) as stream:
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in stream.iter_bytes():
+                    size += len(chunk)
+                    if size > limit:
+                        raise ResponseTooLargeError(
+                            f"response from {url} exceeds {limit} bytes"
+                        )
+                    chunks.append(chunk)
+                return Response(
+                    url=str(stream.url),
+                    status=stream.status_code,
+                    headers={k.lower(): v for k, v in stream.headers.items()},
+                    body=decode_body(b"".join(chunks)),
+                )
+        except httpx.HTTPError as exc:
+            raise TransportError(f"request to {url} failed: {type(exc).__name__}: {exc}") from exc

@@ -1,0 +1,300 @@
+"""The normalized record model: frozen dataclasses and enums that cross stages.
+
+Every stage speaks these types: the harvester produces :class:`RawRecord`, the
+mappings turn one into a :class:`Record`, the index stores and finds records and
+the site shows them. The model follows ``formats.md`` §1.2 (described object,
+aggregation, three rights scopes) and keeps the raw value beside every
+normalized one.
+
+This module depends on nothing else in tsunagu.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Mapping
+from typing import Any
+
+
+class Sector(enum.StrEnum):
+    """The kind of institution a source belongs to (set at registration)."""
+
+    LIBRARY = "library"
+    MUSEUM = "museum"
+    ARCHIVE = "archive"
+    RESEARCH_REPOSITORY = "research_repository"
+    BROADCAST_MEDIA = "broadcast_media"
+    MEDIA_ARTS = "media_arts"
+    GOVERNMENT = "government"
+    OTHER = "other"
+
+
+class ReuseLevel(enum.StrEnum):
+    """What a person may do with an item, coarsely (``rights.md`` §3.2).
+
+    Ordered from freest to most restricted; ``UNKNOWN`` is never guessed open.
+    """
+
+    OPEN = "open"
+    CONDITIONAL = "conditional"
+    EDUCATION = "education"
+    NO_REUSE = "no-reuse"
+    UNKNOWN = "unknown"
+
+    @property
+    def rank(self) -> int:
+        """1 (freest) to 5 (unknown), for "most restrictive wins" and sorting."""
+        return _REUSE_RANK[self]
+
+
+_REUSE_RANK = {
+    ReuseLevel.OPEN: 1,
+    ReuseLevel.CONDITIONAL: 2,
+    ReuseLevel.EDUCATION: 3,
+    ReuseLevel.NO_REUSE: 4,
+    ReuseLevel.UNKNOWN: 5,
+}
+
+
+class RightsMethod(enum.StrEnum):
+    """How a rights value was derived."""
+
+    URI = "uri"
+    CODE = "code"
+    RULE = "rule"
+    SOURCE_DEFAULT = "source_default"
+    MANUAL = "manual"
+    NONE = "none"
+
+
+class RightsOrigin(enum.StrEnum):
+    """Where in the precedence order a rights statement was read."""
+
+    MEDIA = "media"
+    ITEM = "item"
+    SOURCE_DEFAULT = "source_default"
+    NONE = "none"
+
+
+class ObjectType(enum.StrEnum):
+    """A small controlled type vocabulary (DCMI Type), the raw genre is kept apart."""
+
+    IMAGE = "image"
+    TEXT = "text"
+    SOUND = "sound"
+    MOVING_IMAGE = "moving_image"
+    PHYSICAL_OBJECT = "physical_object"
+    DATASET = "dataset"
+    COLLECTION = "collection"
+    SOFTWARE = "software"
+    INTERACTIVE_RESOURCE = "interactive_resource"
+    OTHER = "other"
+
+
+@dataclasses.dataclass(frozen=True)
+class LangString:
+    """A text value with its language as a BCP 47 tag (``None`` when unknown)."""
+
+    value: str
+    lang: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Agent:
+    """A person or body with a role (creator, contributor, publisher)."""
+
+    name: str
+    role: str = "creator"
+    role_raw: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class DateValue:
+    """A date as written, with a normalized year range where one could be read."""
+
+    original: str
+    year_start: int | None = None
+    year_end: int | None = None
+    kind: str = "other"
+    approximate: bool = False
+    uncertain: bool = False
+
+    @property
+    def parsed(self) -> bool:
+        return self.year_start is not None
+
+
+@dataclasses.dataclass(frozen=True)
+class Identifier:
+    """An identifier classified by pattern (local, uri, doi, isbn, …)."""
+
+    type: str
+    value: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Rights:
+    """One rights scope (content, thumbnail or metadata) of a record.
+
+    ``raw`` is the statement exactly as received; ``code`` the canonical code
+    (``CC-BY-4.0``, ``PDM-1.0``, ``RS-InC``, ``UNKNOWN`` …) and ``uri`` its
+    canonical URI where it has one.
+    """
+
+    code: str = "UNKNOWN"
+    uri: str | None = None
+    reuse: ReuseLevel = ReuseLevel.UNKNOWN
+    raw: str = ""
+    method: RightsMethod = RightsMethod.NONE
+    origin: RightsOrigin = RightsOrigin.NONE
+
+
+UNKNOWN_RIGHTS = Rights()
+
+
+@dataclasses.dataclass(frozen=True)
+class RightsSet:
+    """The three independent rights scopes of a record (``rights.md`` §0)."""
+
+    content: Rights = UNKNOWN_RIGHTS
+    thumbnail: Rights = UNKNOWN_RIGHTS
+    metadata: Rights = UNKNOWN_RIGHTS
+
+
+@dataclasses.dataclass(frozen=True)
+class Source:
+    """A registered feed of one institution."""
+
+    id: str
+    name: str
+    base_url: str
+    metadata_prefix: str = "oai_dc"
+    sector: Sector = Sector.OTHER
+    name_en: str | None = None
+    set_specs: tuple[str, ...] = ()
+    default_rights: str | None = None
+    metadata_rights: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class RawRecord:
+    """A record exactly as harvested: the OAI header and the raw metadata XML."""
+
+    source_id: str
+    oai_identifier: str
+    datestamp: str
+    metadata_prefix: str
+    deleted: bool = False
+    set_specs: tuple[str, ...] = ()
+    xml: bytes = b""
+
+
+@dataclasses.dataclass(frozen=True)
+class Record:
+    """A normalized record (``formats.md`` §1.2, the fields issue by issue)."""
+
+    id: str
+    source_id: str
+    oai_identifier: str
+    datestamp: str
+    title: LangString
+    sector: Sector
+    provider: str
+    title_alt: tuple[LangString, ...] = ()
+    agents: tuple[Agent, ...] = ()
+    dates: tuple[DateValue, ...] = ()
+    object_type: ObjectType = ObjectType.OTHER
+    genre_raw: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    description: tuple[LangString, ...] = ()
+    languages: tuple[str, ...] = ()
+    identifiers: tuple[Identifier, ...] = ()
+    landing_url: str | None = None
+    thumbnail_url: str | None = None
+    data_provider: str | None = None
+    rights: RightsSet = RightsSet()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def year_range(self) -> tuple[int, int] | None:
+        """The span of every parsed date, or ``None`` when no date was read."""
+        starts = [d.year_start for d in self.dates if d.year_start is not None]
+        ends = [d.year_end for d in self.dates if d.year_end is not None]
+        if not starts:
+            return None
+        return min(starts), max(ends or starts)
+
+    @property
+    def display_date(self) -> str | None:
+        """The first date as written, for result lists."""
+        return self.dates[0].original if self.dates else None
+
+
+def record_id(source_id: str, oai_identifier: str) -> str:
+    """The stable record id: the source id and the full OAI identifier.
+
+    The OAI identifier is unique within a repository and survives re-harvests,
+    so ids stay stable; keeping it whole avoids collisions that stripping an
+    ``oai:host:`` prefix could cause.
+    """
+    return f"{source_id}:{oai_identifier}"
+
+
+def record_to_dict(record: Record) -> dict[str, Any]:
+    """The record as plain JSON-ready data (enums become their values)."""
+    data: dict[str, Any] = _plain(dataclasses.asdict(record))
+    return data
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def record_from_dict(data: Mapping[str, Any]) -> Record:
+    """Rebuild a :class:`Record` from :func:`record_to_dict` output."""
+    rights = data.get("rights") or {}
+    return Record(
+        id=data["id"],
+        source_id=data["source_id"],
+        oai_identifier=data["oai_identifier"],
+        datestamp=data["datestamp"],
+        title=LangString(**data["title"]),
+        sector=Sector(data["sector"]),
+        provider=data["provider"],
+        title_alt=tuple(LangString(**t) for t in data.get("title_alt", ())),
+        agents=tuple(Agent(**a) for a in data.get("agents", ())),
+        dates=tuple(DateValue(**d) for d in data.get("dates", ())),
+        object_type=ObjectType(data.get("object_type", ObjectType.OTHER)),
+        genre_raw=tuple(data.get("genre_raw", ())),
+        subjects=tuple(data.get("subjects", ())),
+        places=tuple(data.get("places", ())),
+        description=tuple(LangString(**t) for t in data.get("description", ())),
+        languages=tuple(data.get("languages", ())),
+        identifiers=tuple(Identifier(**i) for i in data.get("identifiers", ())),
+        landing_url=data.get("landing_url"),
+        thumbnail_url=data.get("thumbnail_url"),
+        data_provider=data.get("data_provider"),
+        rights=RightsSet(
+            **{scope: _rights_from_dict(rights[scope]) for scope in rights}
+        ),
+        warnings=tuple(data.get("warnings", ())),
+    )
+
+
+def _rights_from_dict(data: Mapping[str, Any]) -> Rights:
+    return Rights(
+        code=data["code"],
+        uri=data.get("uri"),
+        reuse=ReuseLevel(data["reuse"]),
+        raw=data.get("raw", ""),
+        method=RightsMethod(data.get("method", RightsMethod.NONE)),
+        origin=RightsOrigin(data.get("origin", RightsOrigin.NONE)),
+    )

@@ -1,0 +1,41 @@
+"""The embedded SQLite store: sources, raw records as harvested, normalized
+records, harvest runs, checkpoints and the quarantine.
+
+Depends only on ``records``, ``config`` and ``errors``; every stage may use it.
+The Whoosh index is derived from this store and can always be rebuilt from it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tsunagu.store.database import Database, utc_now
+from tsunagu.store.normalized import NormalizedRecords
+from tsunagu.store.quarantine import Quarantine
+from tsunagu.store.raw import ChangeKind, RawRecords
+from tsunagu.store.runs import Checkpoint, HarvestRun, HarvestRuns
+from tsunagu.store.sources import Sources
+
+__all__ = [
+    "ChangeKind",
+    "Checkpoint",
+    "Database",
+    "HarvestRun",
+    "Store",
+    "utc_now",
+]
+
+
+class Store:
+    """The store's repositories over one database file."""
+
+    def __init__(self, path: Path) -> None:
+        self.db = Database(path)
+        self.sources = Sources(self.db)
+        self.raw = RawRecords(self.db)
+        self.records = NormalizedRecords(self.db)
+        self.runs = HarvestRuns(self.db)
+        self.quarantine = Quarantine(self.db)
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,143 @@
+"""Harvest runs with their counts, and the per-source resumption checkpoint."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+
+from tsunagu.errors import NotFoundError
+from tsunagu.store.database import Database, utc_now
+
+COUNTERS = ("new", "updated", "unchanged", "deleted", "quarantined", "requests")
+
+
+@dataclasses.dataclass(frozen=True)
+class HarvestRun:
+    """One harvest of one source."""
+
+    id: int
+    source_id: str
+    started_at: str
+    finished_at: str | None
+    status: str
+    from_param: str | None
+    until_param: str | None
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    quarantined: int = 0
+    requests: int = 0
+    error: str | None = None
+
+    @property
+    def harvested(self) -> int:
+        """Records received in this run (quarantined ones included)."""
+        return self.new + self.updated + self.unchanged + self.deleted + self.quarantined
+
+
+@dataclasses.dataclass(frozen=True)
+class Checkpoint:
+    """Where an unfinished harvest of a source stood after its last stored page."""
+
+    source_id: str
+    run_id: int
+    from_param: str | None
+    until_param: str | None
+    set_spec: str | None
+    token: str | None
+    pages: int
+
+
+class HarvestRuns:
+    """Runs and checkpoints."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def start(self, source_id: str, from_param: str | None, until_param: str | None) -> int:
+        with self._db.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO harvest_runs(source_id, started_at, status, from_param, until_param)"
+                " VALUES (?,?,?,?,?)",
+                (source_id, utc_now(), "running", from_param, until_param),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def add_counts(self, run_id: int, **counts: int) -> None:
+        """Add to a run's counters (inside the caller's transaction, if any)."""
+        unknown = set(counts) - set(COUNTERS)
+        if unknown:
+            raise ValueError(f"unknown run counters: {sorted(unknown)}")
+        if not counts:
+            return
+        assignments = ", ".join(f"{name} = {name} + ?" for name in counts)
+        with self._db.transaction() as conn:
+            conn.execute(
+                f"UPDATE harvest_runs SET {assignments} WHERE id = ?",
+                (*counts.values(), run_id),
+            )
+
+    def finish(self, run_id: int, status: str, error: str | None = None) -> None:
+        with self._db.transaction() as conn:
+            conn.execute(
+                "UPDATE harvest_runs SET status = ?, error = ?, finished_at = ? WHERE id = ?",
+                (status, error, utc_now(), run_id),
+            )
+
+    def get(self, run_id: int) -> HarvestRun:
+        row = (
+            self._db.connection()
+            .execute("SELECT * FROM harvest_runs WHERE id = ?", (run_id,))
+            .fetchone()
+        )
+        if row is None:
+            raise NotFoundError(f"no harvest run {run_id}")
+        return _run(row)
+
+    def list(self, source_id: str | None = None, *, limit: int = 50) -> list[HarvestRun]:
+        sql = "SELECT * FROM harvest_runs"
+        params: tuple[object, ...] = ()
+        if source_id is not None:
+            sql += " WHERE source_id = ?"
+            params = (source_id,)
+        rows = self._db.connection().execute(
+            sql + " ORDER BY id DESC LIMIT ?", (*params, limit)
+        ).fetchall()
+        return [_run(row) for row in rows]
+
+    def save_checkpoint(self, checkpoint: Checkpoint) -> None:
+        """Persist the checkpoint (inside the page's transaction)."""
+        with self._db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO checkpoints(source_id, run_id, from_param, until_param, set_spec,"
+                " token, pages, updated_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(source_id)"
+                " DO UPDATE SET run_id=excluded.run_id, from_param=excluded.from_param,"
+                " until_param=excluded.until_param, set_spec=excluded.set_spec,"
+                " token=excluded.token, pages=excluded.pages, updated_at=excluded.updated_at",
+                (checkpoint.source_id, checkpoint.run_id, checkpoint.from_param,
+                 checkpoint.until_param, checkpoint.set_spec, checkpoint.token,
+                 checkpoint.pages, utc_now()),
+            )
+
+    def checkpoint(self, source_id: str) -> Checkpoint | None:
+        row = (
+            self._db.connection()
+            .execute("SELECT * FROM checkpoints WHERE source_id = ?", (source_id,))
+            .fetchone()
+        )
+        if row is None:
+            return None
+        return Checkpoint(
+            source_id=row["source_id"], run_id=row["run_id"], from_param=row["from_param"],
+            until_param=row["until_param"], set_spec=row["set_spec"], token=row["token"],
+            pages=row["pages"],
+        )
+
+    def clear_checkpoint(self, source_id: str) -> None:
+        with self._db.transaction() as conn:
+            conn.execute("DELETE FROM checkpoints WHERE source_id = ?", (source_id,))
+
+
+def _run(row: sqlite3.Row) -> HarvestRun:
+    return HarvestRun(**{field.name: row[field.name] for field in dataclasses.fields(HarvestRun)})
