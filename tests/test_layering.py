@@ -26,12 +26,13 @@ ALLOWED: dict[str, set[str]] = {
     "tsunagu.mappings": FOUNDATION,
     "tsunagu.index": FOUNDATION,
     "tsunagu.site": FOUNDATION | {"tsunagu.store", "tsunagu.index"},
+    "tsunagu.console": FOUNDATION | {"tsunagu.store", "tsunagu.harvester"},
     "tsunagu.demo": FOUNDATION | {"tsunagu.pipeline", "tsunagu.site", "tsunagu.store",
-                                  "tsunagu.harvester"},
+                                  "tsunagu.harvester", "tsunagu.console"},
     "tsunagu.pipeline": FOUNDATION | {"tsunagu.store", "tsunagu.harvester",
                                       "tsunagu.mappings", "tsunagu.index"},
     "tsunagu.cli": FOUNDATION | {"tsunagu.store", "tsunagu.harvester", "tsunagu.pipeline",
-                                 "tsunagu.site", "tsunagu.demo"},
+                                 "tsunagu.site", "tsunagu.demo", "tsunagu.console"},
 }
 
 #: third-party top-level packages and the only units that may import them.

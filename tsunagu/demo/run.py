@@ -14,6 +14,7 @@ import sys
 import time
 
 from tsunagu.config import Settings
+from tsunagu.console import print_progress, print_runs
 from tsunagu.demo.catalog import DemoFeed, demo_feeds
 from tsunagu.demo.provider import ProviderServer
 from tsunagu.pipeline import IndexUpdate, Pipeline
@@ -36,8 +37,6 @@ def load_demo(
     settings: Settings, provider: ProviderServer, *, progress: bool = True
 ) -> tuple[list[HarvestRun], IndexUpdate]:
     """Register every demo feed served by ``provider``, harvest and index them."""
-    from tsunagu.cli import print_progress
-
     pipeline = Pipeline(settings)
     try:
         for feed in demo_feeds():
@@ -51,8 +50,6 @@ def load_demo(
 
 def run_demo(settings: Settings, *, host: str, port: int, serve: bool = True) -> int:
     """Run the demo; returns the process exit status."""
-    from tsunagu.cli import print_runs
-
     # The demo's sources live on 127.0.0.1, which the SSRF guard refuses by default.
     settings = dataclasses.replace(settings, allow_private_hosts=True)
     feeds = {feed.id: feed.path for feed in demo_feeds()}
