@@ -130,7 +130,7 @@ class Pipeline:
         indexer = Indexer(self.settings.index_dir)
         applied = indexer.applied_seq()
         last = self.store.records.last_seq()
-        if rebuild or applied == 0 or applied > last:
+        if rebuild or indexer.needs_rebuild() or applied == 0 or applied > last:
             indexer.rebuild(self.store.records.iter(), last)
             return IndexUpdate(True, self.store.records.count(), indexer.doc_count(), last)
         changes = [(rid, record) for _seq, rid, record in self.store.records.changes_since(applied)]

@@ -1,0 +1,136 @@
+"""The read service behind the pages: sources, searches and records.
+
+Views parse a request, call one method here and render the answer; nothing in
+this module knows about HTTP or templates. It reads the SQLite store (sources,
+counts, full records) and the search index (hits and facet counts).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from tsunagu.errors import NotFoundError
+from tsunagu.index import SearchIndex, SearchQuery, SearchResults
+from tsunagu.records import Record, Sector, Source
+from tsunagu.site.search_state import MAX_PAGE, SearchState, check_page_in_range
+from tsunagu.store import Store
+
+logger = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceSummary:
+    """A registered source with its number of live records."""
+
+    id: str
+    name: str
+    name_en: str | None
+    sector: Sector
+    count: int
+
+    def display_name(self, lang: str) -> str:
+        return display_name(self.name, self.name_en, lang)
+
+
+def display_name(name: str, name_en: str | None, lang: str) -> str:
+    """A source's name in the interface language (the Japanese name when no other)."""
+    return name_en if lang == "en" and name_en else name
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchPage:
+    """One page of results for a validated search state."""
+
+    state: SearchState
+    results: SearchResults
+    pages: int
+    page_size: int
+    sources: dict[str, Source]
+
+    def provider_names(self, lang: str) -> dict[str, str]:
+        """Source id → name in ``lang``, for labelling hits and the provider facet."""
+        return {
+            source.id: display_name(source.name, source.name_en, lang)
+            for source in self.sources.values()
+        }
+
+    @property
+    def total(self) -> int:
+        return self.results.total
+
+    @property
+    def last_page(self) -> int:
+        """The last page a link may point to (deep paging stops at ``MAX_PAGE``)."""
+        return min(self.pages, MAX_PAGE)
+
+    @property
+    def first_number(self) -> int:
+        """The position of the first hit of this page in the whole result list."""
+        return (self.state.page - 1) * self.page_size + 1
+
+
+class Catalog:
+    """Sources, searches and records, read from the store and the index."""
+
+    def __init__(self, store: Store, index: SearchIndex, *, page_size: int = 20) -> None:
+        self._store = store
+        self._index = index
+        self.page_size = page_size
+
+    def sources(self) -> list[SourceSummary]:
+        """Every registered source with its record count, by name."""
+        counts = self._store.records.counts_by_source()
+        summaries = [
+            SourceSummary(
+                id=source.id,
+                name=source.name,
+                name_en=source.name_en,
+                sector=source.sector,
+                count=counts.get(source.id, 0),
+            )
+            for source in self._store.sources.list()
+        ]
+        return sorted(summaries, key=lambda s: (-s.count, s.name))
+
+    def provider_ids(self) -> frozenset[str]:
+        """The source ids a ``provider`` filter may name."""
+        return frozenset(source.id for source in self._store.sources.list())
+
+    def provider_names(self, lang: str) -> dict[str, str]:
+        """Source id → name in ``lang``."""
+        return {
+            source.id: display_name(source.name, source.name_en, lang)
+            for source in self._store.sources.list()
+        }
+
+    def search(self, state: SearchState) -> SearchPage:
+        """Run ``state`` against the index; refuses a page past the last one.
+
+        Raises :class:`~tsunagu.errors.QueryError` for bad query syntax and
+        :class:`~tsunagu.site.search_state.InvalidSearch` for a page out of range.
+        """
+        query = SearchQuery(
+            text=state.text,
+            page=state.page,
+            page_size=self.page_size,
+            filters=state.filters,
+        )
+        results = self._index.search(query)
+        pages = check_page_in_range(state, results.total, self.page_size)
+        sources = {source.id: source for source in self._store.sources.list()}
+        logger.debug("search %r: %d hits", state, results.total)
+        return SearchPage(
+            state=state, results=results, pages=pages, page_size=self.page_size,
+            sources=sources,
+        )
+
+    def record(self, record_id: str) -> Record:
+        """The live record with this id; :class:`NotFoundError` otherwise."""
+        record = self._store.records.get(record_id)
+        if record is None:
+            raise NotFoundError("no such record", record_id=record_id)
+        return record
+
+    def has_record(self, record_id: str) -> bool:
+        return self._store.records.get(record_id) is not None
