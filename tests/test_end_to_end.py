@@ -60,11 +60,29 @@ def test_every_record_was_harvested_over_http_and_mapped(harvested) -> None:
 
 
 def test_search_json_finds_japanese_inside_longer_words(client: TestClient) -> None:
+    """北斎 finds the books illustrated by 葛飾/北斎 (a name written with a slash)."""
     data = client.get("/search.json", params={"q": "北斎"}).json()
+    assert data["total"] >= 6
+    for hit in data["results"]:
+        record = client.get(hit["url"] + ".json").json()
+        names = " ".join(agent["name"] for agent in record["agents"])
+        titles = " ".join([record["title"]["value"]] + [t["value"] for t in record["title_alt"]])
+        assert "北斎" in names + titles, hit["id"]
+    assert {hit["provider"] for hit in data["results"]} == {"国文学研究資料館 国書データベース"}
+
+
+def test_tokyo_finds_longer_place_names(client: TestClient) -> None:
+    data = client.get("/search.json", params={"q": "東京"}).json()
     assert data["total"] > 0
-    assert all("北斎" in hit["title"] or hit["provider"] for hit in data["results"])
-    titles = " ".join(hit["title"] for hit in data["results"])
-    assert "北斎" in titles
+    assert any("東京" in hit["title"] and "東京" != hit["title"] for hit in data["results"])
+    assert all("東京" in hit["title"] or "京" in hit["title"] for hit in data["results"][:10])
+
+
+def test_romaji_and_kana_readings_are_searchable(client: TestClient) -> None:
+    hokusai = client.get("/search.json", params={"q": "hokusai"}).json()
+    assert hokusai["total"] >= 6
+    reading = client.get("/search.json", params={"q": "しんがたこもんちょう"}).json()
+    assert reading["results"][0]["title"] == "新形小紋帳"
 
 
 def test_search_json_shape(client: TestClient) -> None:
