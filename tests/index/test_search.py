@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -377,3 +378,18 @@ def test_an_unreadable_index_is_an_indexing_error(built: Indexer, index_dir: Pat
         toc.write_bytes(b"not a table of contents")
     with pytest.raises(IndexingError, match="rebuild"):
         SearchIndex(index_dir).search(SearchQuery("北斎"))
+
+
+def test_an_open_searcher_sees_a_replaced_record_once(
+    search_index: SearchIndex, built: Indexer, records: list[Record]
+) -> None:
+    """Regression: Whoosh's Searcher.refresh() reused segment readers with their old
+    deletion sets, so a record updated in place showed up twice in a running site."""
+    assert search_index.search(SearchQuery("北斎")).total == 2  # opens the searcher
+    first = records[0]
+    changed = dataclasses.replace(first, object_type=ObjectType.TEXT)
+    built.update([(changed.id, changed)], seq=13)
+    results = search_index.search(SearchQuery("北斎"))
+    assert results.total == 2
+    assert [h.id for h in results.hits].count(first.id) == 1
+    assert next(h for h in results.hits if h.id == first.id).object_type is ObjectType.TEXT

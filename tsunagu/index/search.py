@@ -142,10 +142,9 @@ class SearchIndex:
         if self._searcher is not None and stamp == self._stamp:
             if self._searcher.up_to_date():
                 return self._searcher
-            log.debug("index committed; refreshing the searcher")
-            self._searcher = self._searcher.refresh()
-            self._providers = None
-            return self._searcher
+            # Not Searcher.refresh(): it reuses segment readers by segment id and so
+            # keeps a segment's old deletion set, showing replaced documents twice.
+            log.debug("index committed; reopening the searcher")
         self._close_searcher()
         generation = self._directory.current()
         self._stamp = stamp

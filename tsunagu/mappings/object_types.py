@@ -41,6 +41,9 @@ TYPE_WORDS: dict[str, ObjectType] = {
     "map": _I, "photograph": _I, "photo": _I, "picture": _I, "painting": _I, "drawing": _I,
     "print": _I, "poster": _I, "postcard": _I, "illustration": _I, "graphic": _I,
     "video": _M, "film": _M, "movie": _M, "audio": _S, "music": _S, "soundrecording": _S,
+    # Tate's classifications (keys without separators, as looked up)
+    "onpaper,unique": _I, "onpaper,print": _I, "installation": _P, "relief": _P,
+    "blockforprinting": _P,
     "object": _P, "artifact": _P, "artefact": _P, "specimen": _P, "sculpture": _P,
     # Japanese
     "図書": _T, "古典籍": _T, "和古書": _T, "漢籍": _T, "古文書": _T, "文書": _T, "書籍": _T,
@@ -51,6 +54,8 @@ TYPE_WORDS: dict[str, ObjectType] = {
     "映像": _M, "動画": _M, "映画": _M, "録音": _S, "音声": _S, "音楽": _S, "楽譜": _T,
     "立体物": _P, "彫刻": _P, "工芸": _P, "工芸品": _P, "考古資料": _P, "標本": _P, "実物": _P,
     "民俗資料": _P, "建造物": _P,
+    # NIJL's 刊写 (printed / manuscript book)
+    "刊": _T, "写": _T,
     "データセット": ObjectType.DATASET, "ソフトウェア": ObjectType.SOFTWARE,
 }
 _MIME_MAJOR = {"image": _I, "text": _T, "audio": _S, "video": _M}
