@@ -9,6 +9,7 @@ change sequence. The CLI and the demo call these services; the site only reads.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections.abc import Callable, Iterable, Sequence
 
@@ -73,7 +74,7 @@ class Pipeline:
         for source in sources:
             runs.append(harvest_source(
                 source, self.store, self.settings,
-                on_page=lambda changes, run_id, s=source: self._map_page(s, changes, run_id),
+                on_page=functools.partial(self._map_page, source),
                 full=full, progress=progress,
             ))
         return runs
