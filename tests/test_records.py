@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from tsunagu.records import (
@@ -66,3 +67,29 @@ def test_year_range_and_display_date() -> None:
 
 def test_record_ids_keep_the_whole_oai_identifier() -> None:
     assert record_id("tate", "oai:tate.example:A00001") == "tate:oai:tate.example:A00001"
+
+
+def test_new_fields_round_trip_and_old_json_still_loads() -> None:
+    from tsunagu.records import Hierarchy, Media, Permission
+
+    rights = Rights("CC-BY-NC-4.0", None, ReuseLevel.CONDITIONAL, commercial=Permission.NO,
+                    modify=Permission.YES, attribution=True, needs_check=True)
+    record = dataclasses.replace(
+        full_record(),
+        agents=(Agent("夏目漱石", "creator", "著", "1867-1916",
+                      (LangString("ナツメ ソウセキ", "ja-Kana"),)),),
+        dates=(DateValue("明治3年", 1870, 1870, "issued", edtf="1870", precision="year",
+                         calendar="gregorian", era="明治"),),
+        periods=("meiji",), prefectures=("東京都",), coordinates=(35.68, 139.76),
+        media=(Media("https://example.org/t.jpg", "thumbnail", rights),),
+        hierarchy=Hierarchy("file", "src:parent", ("Fonds", "Series 1")),
+    )
+    data = json.loads(json.dumps(record_to_dict(record), ensure_ascii=False))
+    assert record_from_dict(data) == record
+    # JSON stored before these fields existed still loads, with defaults.
+    for key in ("periods", "prefectures", "coordinates", "media", "hierarchy"):
+        del data[key]
+    del data["rights"]["content"]["commercial"]
+    old = record_from_dict(data)
+    assert old.periods == () and old.hierarchy is None
+    assert old.rights.content.commercial is Permission.UNKNOWN

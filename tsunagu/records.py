@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import types
+import typing
 from collections.abc import Mapping
 from typing import Any
 
@@ -77,6 +79,15 @@ class RightsOrigin(enum.StrEnum):
     NONE = "none"
 
 
+class Permission(enum.StrEnum):
+    """Whether one kind of use is allowed (``rights.md`` §3.1 tri-state flags)."""
+
+    YES = "yes"
+    CONDITIONAL = "conditional"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
 class ObjectType(enum.StrEnum):
     """A small controlled type vocabulary (DCMI Type), the raw genre is kept apart."""
 
@@ -102,16 +113,28 @@ class LangString:
 
 @dataclasses.dataclass(frozen=True)
 class Agent:
-    """A person or body with a role (creator, contributor, publisher)."""
+    """A person or body with a role (creator, contributor, publisher).
+
+    ``alt_names`` holds readings (``ja-Kana``/``ja-Hira``) and romanized forms
+    (``ja-Latn``) of the name; ``life_dates`` the dates as written (1867-1916).
+    """
 
     name: str
     role: str = "creator"
     role_raw: str | None = None
+    life_dates: str | None = None
+    alt_names: tuple[LangString, ...] = ()
+    uri: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
 class DateValue:
-    """A date as written, with a normalized year range where one could be read."""
+    """A date as written, with a normalized year range where one could be read.
+
+    ``precision`` is one of day, month, year, decade, century, era; ``calendar``
+    is ``gregorian`` or ``jp_lunisolar`` (Japanese dates before 1873); ``era``
+    the Japanese era name when the text used one (明治, 文化 …).
+    """
 
     original: str
     year_start: int | None = None
@@ -119,6 +142,10 @@ class DateValue:
     kind: str = "other"
     approximate: bool = False
     uncertain: bool = False
+    edtf: str | None = None
+    precision: str | None = None
+    calendar: str = "gregorian"
+    era: str | None = None
 
     @property
     def parsed(self) -> bool:
@@ -139,7 +166,10 @@ class Rights:
 
     ``raw`` is the statement exactly as received; ``code`` the canonical code
     (``CC-BY-4.0``, ``PDM-1.0``, ``RS-InC``, ``UNKNOWN`` …) and ``uri`` its
-    canonical URI where it has one.
+    canonical URI where it has one. The flags say what a person may do:
+    ``commercial`` use, ``modify``, ``education`` (explicit permission only, never
+    a statutory exception), ``online`` publication; ``attribution`` means credit
+    is required; ``needs_check`` that the reading is uncertain (要確認).
     """
 
     code: str = "UNKNOWN"
@@ -148,6 +178,15 @@ class Rights:
     raw: str = ""
     method: RightsMethod = RightsMethod.NONE
     origin: RightsOrigin = RightsOrigin.NONE
+    commercial: Permission = Permission.UNKNOWN
+    modify: Permission = Permission.UNKNOWN
+    education: Permission = Permission.UNKNOWN
+    online: Permission = Permission.UNKNOWN
+    attribution: bool = False
+    share_alike: bool = False
+    public_domain: bool = False
+    other_restrictions: bool = False
+    needs_check: bool = False
 
 
 UNKNOWN_RIGHTS = Rights()
@@ -160,6 +199,24 @@ class RightsSet:
     content: Rights = UNKNOWN_RIGHTS
     thumbnail: Rights = UNKNOWN_RIGHTS
     metadata: Rights = UNKNOWN_RIGHTS
+
+
+@dataclasses.dataclass(frozen=True)
+class Media:
+    """A digital representation: a thumbnail, a full image, a IIIF service …"""
+
+    url: str
+    role: str = "full"
+    rights: Rights | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Hierarchy:
+    """Where a record sits in an archival hierarchy (EAD)."""
+
+    level: str
+    parent_id: str | None = None
+    path: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -192,7 +249,12 @@ class RawRecord:
 
 @dataclasses.dataclass(frozen=True)
 class Record:
-    """A normalized record (``formats.md`` §1.2, the fields issue by issue)."""
+    """A normalized record (``formats.md`` §1.2, the fields issue by issue).
+
+    ``periods`` are Japanese period codes derived from the dates (``edo``,
+    ``meiji`` …) for the era facet; ``prefectures`` the prefectures recognized in
+    the places (``東京都``); ``coordinates`` (lat, lon) in WGS84.
+    """
 
     id: str
     source_id: str
@@ -216,6 +278,16 @@ class Record:
     data_provider: str | None = None
     rights: RightsSet = RightsSet()
     warnings: tuple[str, ...] = ()
+    periods: tuple[str, ...] = ()
+    prefectures: tuple[str, ...] = ()
+    coordinates: tuple[float, float] | None = None
+    iiif_manifest: str | None = None
+    media: tuple[Media, ...] = ()
+    collection: str | None = None
+    hierarchy: Hierarchy | None = None
+    rights_holder: tuple[str, ...] = ()
+    copyright_notice: str | None = None
+    credit_line: str | None = None
 
     @property
     def year_range(self) -> tuple[int, int] | None:
@@ -259,42 +331,40 @@ def _plain(value: Any) -> Any:
 
 
 def record_from_dict(data: Mapping[str, Any]) -> Record:
-    """Rebuild a :class:`Record` from :func:`record_to_dict` output."""
-    rights = data.get("rights") or {}
-    return Record(
-        id=data["id"],
-        source_id=data["source_id"],
-        oai_identifier=data["oai_identifier"],
-        datestamp=data["datestamp"],
-        title=LangString(**data["title"]),
-        sector=Sector(data["sector"]),
-        provider=data["provider"],
-        title_alt=tuple(LangString(**t) for t in data.get("title_alt", ())),
-        agents=tuple(Agent(**a) for a in data.get("agents", ())),
-        dates=tuple(DateValue(**d) for d in data.get("dates", ())),
-        object_type=ObjectType(data.get("object_type", ObjectType.OTHER)),
-        genre_raw=tuple(data.get("genre_raw", ())),
-        subjects=tuple(data.get("subjects", ())),
-        places=tuple(data.get("places", ())),
-        description=tuple(LangString(**t) for t in data.get("description", ())),
-        languages=tuple(data.get("languages", ())),
-        identifiers=tuple(Identifier(**i) for i in data.get("identifiers", ())),
-        landing_url=data.get("landing_url"),
-        thumbnail_url=data.get("thumbnail_url"),
-        data_provider=data.get("data_provider"),
-        rights=RightsSet(
-            **{scope: _rights_from_dict(rights[scope]) for scope in rights}
-        ),
-        warnings=tuple(data.get("warnings", ())),
-    )
+    """Rebuild a :class:`Record` from :func:`record_to_dict` output.
+
+    Keys missing from older stored JSON take the field's default, so the model
+    can grow without migrating stored records.
+    """
+    record = _build(Record, data)
+    assert isinstance(record, Record)
+    return record
 
 
-def _rights_from_dict(data: Mapping[str, Any]) -> Rights:
-    return Rights(
-        code=data["code"],
-        uri=data.get("uri"),
-        reuse=ReuseLevel(data["reuse"]),
-        raw=data.get("raw", ""),
-        method=RightsMethod(data.get("method", RightsMethod.NONE)),
-        origin=RightsOrigin(data.get("origin", RightsOrigin.NONE)),
-    )
+def _build(cls: type, data: Mapping[str, Any]) -> object:
+    hints = typing.get_type_hints(cls)
+    values = {
+        field.name: _convert(hints[field.name], data[field.name])
+        for field in dataclasses.fields(cls)
+        if field.name in data
+    }
+    return cls(**values)
+
+
+def _convert(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        return _convert(options[0], value) if len(options) == 1 else value
+    if origin is tuple:
+        args = typing.get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_convert(args[0], item) for item in value)
+        return tuple(_convert(arg, item) for arg, item in zip(args, value, strict=True))
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _build(hint, value)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return hint(value)
+    return value

@@ -79,16 +79,27 @@ def test_record_without_identifier(load_record: Callable[[str], RawRecord],
         map_record(raw, source)
 
 
+def broken_mapper(raw: RawRecord, source: Source, identifier: str) -> Record:
+    raise ValueError("boom")
+
+
 def test_unexpected_mapper_failure_becomes_a_mapping_error(
     monkeypatch: pytest.MonkeyPatch, load_record: Callable[[str], RawRecord], source: Source
 ) -> None:
-    def broken(raw: RawRecord, source: Source, identifier: str) -> Record:
-        raise ValueError("boom")
-
-    monkeypatch.setattr(registry, "MAPPERS", {"oai_dc": broken})
-    with pytest.raises(MappingError) as caught:
-        map_record(load_record("zenodo-10357859.xml"), source)
+    monkeypatch.setattr(registry, "MAPPERS", {"oai_dc": f"{__name__}:broken_mapper"})
+    registry.load_mapper.cache_clear()
+    try:
+        with pytest.raises(MappingError) as caught:
+            map_record(load_record("zenodo-10357859.xml"), source)
+    finally:
+        registry.load_mapper.cache_clear()
     assert "boom" in str(caught.value)
+
+
+def test_every_registered_mapper_can_be_loaded() -> None:
+    for prefix in registry.list_supported_prefixes():
+        assert callable(registry.load_mapper(prefix)), prefix
+    assert registry.load_mapper("no-such-format") is None
 
 
 @pytest.mark.parametrize("path", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.name)

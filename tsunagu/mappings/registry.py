@@ -13,33 +13,45 @@ an ``oai:host:`` prefix could merge records of a feed that mixes hosts).
 
 from __future__ import annotations
 
+import functools
+import importlib
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
+from typing import cast
 
 from lxml import etree
 
 from tsunagu.errors import MappingError
-from tsunagu.mappings.oai_dc import PREFIX as OAI_DC_PREFIX
-from tsunagu.mappings.oai_dc import map_oai_dc
-from tsunagu.records import RawRecord, Record, Source
+from tsunagu.records import RawRecord, Record, Source, record_id
 
 #: A format mapper: (raw record, its source, the record id) → record.
 Mapper = Callable[[RawRecord, Source, str], Record]
 
-#: metadataPrefix → mapper.
-MAPPERS: Mapping[str, Mapper] = MappingProxyType({
-    OAI_DC_PREFIX: map_oai_dc,
+#: metadataPrefix → ``module:function`` of its mapper, one module per format.
+#: Mappers are imported on first use, so a format module is independent of the others.
+MAPPERS: Mapping[str, str] = MappingProxyType({
+    "oai_dc": "tsunagu.mappings.oai_dc:map_oai_dc",
 })
 
 
 def make_record_id(source: Source, oai_identifier: str) -> str:
     """The tsunagu record id: ``{source id}:{full OAI identifier}``."""
-    return f"{source.id}:{oai_identifier.strip()}"
+    return record_id(source.id, oai_identifier.strip())
 
 
 def list_supported_prefixes() -> tuple[str, ...]:
     """The metadataPrefixes a mapper exists for, sorted."""
     return tuple(sorted(MAPPERS))
+
+
+@functools.cache
+def load_mapper(prefix: str) -> Mapper | None:
+    """The mapper function for ``prefix``, or ``None`` when there is none."""
+    target = MAPPERS.get(prefix)
+    if target is None:
+        return None
+    module_name, _, function = target.partition(":")
+    return cast(Mapper, getattr(importlib.import_module(module_name), function))
 
 
 def map_record(raw: RawRecord, source: Source) -> Record:
@@ -61,7 +73,7 @@ def map_record(raw: RawRecord, source: Source) -> Record:
     if raw.deleted:
         raise MappingError("a deleted record has no metadata to map", source_id=source.id,
                            record_id=identifier, field="deleted")
-    mapper = MAPPERS.get(raw.metadata_prefix)
+    mapper = load_mapper(raw.metadata_prefix)
     if mapper is None:
         raise MappingError(
             f"no mapper for metadataPrefix {raw.metadata_prefix!r} "
