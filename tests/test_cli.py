@@ -48,7 +48,7 @@ def test_add_harvest_index_list(
     assert f"kansai: page 1, 50 of {records} records" in captured.err  # progress
     table = captured.out.splitlines()
     assert table[0].split() == ["source", "status", "new", "updated", "unchanged", "deleted",
-                                "quarantined", "requests"]
+                                "quarantined", "requests", "repaired", "run", "seconds"]
     assert table[1].split()[:3] == ["kansai", "ok", str(records)]
     assert f"{records} documents" in captured.out
 

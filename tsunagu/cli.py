@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from tsunagu import __version__
 from tsunagu.config import Settings
-from tsunagu.console import print_progress, print_runs
+from tsunagu.console import print_progress, print_report, print_runs
 from tsunagu.errors import TsunaguError
 from tsunagu.pipeline import Pipeline
 from tsunagu.records import Sector, Source
@@ -53,11 +53,17 @@ def build_parser() -> argparse.ArgumentParser:
     remove = source_commands.add_parser("remove", help="remove a source and its records")
     remove.add_argument("id")
 
-    harvest = commands.add_parser("harvest", help="harvest sources (incrementally)")
-    harvest.add_argument("ids", nargs="*", help="source ids (default: all)")
+    harvest = commands.add_parser(
+        "harvest", help="harvest sources (incrementally); report/approve/reject runs",
+        description="tsunagu harvest [ID…|--all] [--full] | harvest report SOURCE [--run N] "
+                    "[--json] | harvest approve SOURCE RUN | harvest reject SOURCE RUN")
+    harvest.add_argument("ids", nargs="*", help="source ids (default: all), or "
+                         "report SOURCE, approve SOURCE RUN, reject SOURCE RUN")
     harvest.add_argument("--all", action="store_true", help="harvest every source")
     harvest.add_argument("--full", action="store_true", help="ignore the last harvest date")
     harvest.add_argument("--no-index", action="store_true", help="do not update the index")
+    harvest.add_argument("--run", type=int, help="report: this run (default: the latest)")
+    harvest.add_argument("--json", action="store_true", help="report: as JSON")
 
     remap = commands.add_parser("map", help="re-map a source from its stored raw records")
     remap.add_argument("id")
@@ -114,8 +120,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if args.command == "source":
             return _source(pipeline, args)
+        if args.command == "harvest" and args.ids and args.ids[0] in RUN_ACTIONS:
+            return _run_action(pipeline, args)
         if args.command == "harvest":
-            runs = pipeline.harvest(args.ids, full=args.full, progress=print_progress)
+            runs = pipeline.harvest([] if args.all else args.ids, full=args.full,
+                                    progress=print_progress)
             print_runs(runs)
             if not args.no_index:
                 print_index_update(pipeline)
@@ -131,6 +140,31 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         pipeline.close()
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
+
+
+RUN_ACTIONS = ("report", "approve", "reject")
+
+
+def _run_action(pipeline: Pipeline, args: argparse.Namespace) -> int:
+    """``harvest report SOURCE [--run N] [--json]``, ``harvest approve|reject SOURCE RUN``."""
+    action, *rest = args.ids
+    if action == "report" and len(rest) == 1:
+        report = pipeline.report(rest[0], args.run)
+        if args.json:
+            print(json.dumps(report, ensure_ascii=False, indent=2))
+        else:
+            print_report(report)
+        return 0
+    if action in ("approve", "reject") and len(rest) == 2 and rest[1].isdigit():
+        run = (pipeline.approve if action == "approve" else pipeline.reject)(
+            rest[0], int(rest[1]))
+        print_runs([run])
+        if action == "approve" and not args.no_index:
+            print_index_update(pipeline)
+        return 0
+    print(f"tsunagu: usage: harvest {action} SOURCE" + (" RUN" if action != "report" else ""),
+          file=sys.stderr)
+    return 2
 
 
 def _source(pipeline: Pipeline, args: argparse.Namespace) -> int:

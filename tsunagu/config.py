@@ -31,6 +31,35 @@ class Settings:
     max_response_bytes: int = 256 * 1024 * 1024
     page_size: int = 20
     default_language: str = "ja"
+    # -- harvesting (docs/operating.md, "Harvesting") --------------------------
+    #: Attempts per request (network errors, 408/429/5xx, truncated pages).
+    retry_attempts: int = 4
+    #: A Retry-After longer than this parks the source instead of waiting in the run.
+    max_retry_after: float = 120.0
+    #: A parked source is resumed after the server's Retry-After, clamped to this.
+    max_park_seconds: float = 86400.0
+    #: Wall-clock limit of one run; at the deadline the source is parked (resumable).
+    run_deadline: float = 6 * 3600.0
+    #: Minimum pause between requests to one host, and at least this many times the
+    #: time the host took to answer the previous request (it is idle as long as busy).
+    request_delay: float = 0.1
+    request_delay_factor: float = 1.0
+    #: Sources harvested at the same time (one request at a time per host still).
+    harvest_workers: int = 4
+    #: Records a run may quarantine (parse or mapping failures) before it stops.
+    error_budget: int = 100
+    #: Empty pages in a row that carry a token before the list counts as a loop.
+    max_empty_pages: int = 20
+    #: Incremental windows start this much before the last high-water mark (second
+    #: granularity; day-granularity servers overlap by one day).
+    overlap_seconds: int = 3600
+    #: Servers whose deletions are not persistent get a full, reconciling harvest
+    #: at least this often (days).
+    full_harvest_days: int = 30
+    #: A run that would delete more than this share of a source's live records (and
+    #: at least ``mass_deletion_min`` of them) is held until a person approves it.
+    mass_deletion_share: float = 0.2
+    mass_deletion_min: int = 10
 
     @property
     def db_path(self) -> Path:
@@ -55,6 +84,8 @@ class Settings:
         return cls(
             data_dir=Path(directory).expanduser().resolve(),
             allow_private_hosts=_flag(env, "TSUNAGU_ALLOW_PRIVATE_HOSTS"),
+            request_delay=_number(env, "TSUNAGU_REQUEST_DELAY", cls.request_delay),
+            harvest_workers=int(_number(env, "TSUNAGU_HARVEST_WORKERS", cls.harvest_workers)),
         )
 
 
@@ -66,3 +97,16 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
         return False
     # A typo must not silently flip a security switch either way.
     raise ValueError(f"{name} must be one of 1/0/true/false/yes/no, not {value!r}")
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {value!r}") from None
+    if number < 0:
+        raise ValueError(f"{name} must not be negative, not {value!r}")
+    return number

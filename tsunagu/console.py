@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Sequence
+from typing import Any
 
 from tsunagu.harvester import Progress
 from tsunagu.store import HarvestRun
+
+_LOCK = threading.Lock()  # sources are harvested in parallel threads
 
 
 def print_progress(progress: Progress) -> None:
     """One progress line per page (overwritten in place on a terminal)."""
     total = f" of {progress.complete_list_size}" if progress.complete_list_size else ""
     line = f"{progress.source_id}: page {progress.pages}, {progress.records}{total} records"
-    if sys.stderr.isatty():
-        print(f"\r{line}\033[K", end="", file=sys.stderr, flush=True)
-    else:
-        print(line, file=sys.stderr)
+    with _LOCK:
+        if sys.stderr.isatty():
+            print(f"\r{line}\033[K", end="", file=sys.stderr, flush=True)
+        else:
+            print(line, file=sys.stderr)
 
 
 def print_runs(runs: Sequence[HarvestRun]) -> None:
@@ -24,10 +29,11 @@ def print_runs(runs: Sequence[HarvestRun]) -> None:
     if sys.stderr.isatty():
         print(file=sys.stderr)
     header = ("source", "status", "new", "updated", "unchanged", "deleted", "quarantined",
-              "requests")
+              "requests", "repaired", "run", "seconds")
     rows = [header] + [
         (run.source_id, run.status, str(run.new), str(run.updated), str(run.unchanged),
-         str(run.deleted), str(run.quarantined), str(run.requests))
+         str(run.deleted), str(run.quarantined), str(run.requests), str(run.repaired),
+         str(run.id), f"{run.seconds:.1f}")
         for run in runs
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
@@ -35,4 +41,35 @@ def print_runs(runs: Sequence[HarvestRun]) -> None:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
     for run in runs:
         if run.error:
-            print(f"{run.source_id}: {run.error}", file=sys.stderr)
+            until = f" (until {run.resume_after})" if run.status == "parked" else ""
+            print(f"{run.source_id}: {run.status}{until}: {run.error}", file=sys.stderr)
+
+
+def print_report(report: dict[str, Any]) -> None:
+    """A harvest run report as text (``tsunagu harvest report``)."""
+    run = report["run"]
+    print(f"run {run['id']} of {run['source_id']}: {run['status']}"
+          f"{' (full)' if run['full'] else ''}, {run['seconds']:.1f}s active, "
+          f"started {run['started_at']}, finished {run['finished_at'] or '-'}")
+    print(f"window: from {run['from_param'] or '(beginning)'} until {run['until_param']}")
+    if run["error"]:
+        print(f"error: {run['error']}")
+    if run["resume_after"]:
+        print(f"resumes after: {run['resume_after']}")
+    print("counts: " + ", ".join(f"{name} {run[name]}" for name in (
+        "new", "updated", "unchanged", "deleted", "quarantined", "repaired")))
+    requests = report["requests"]
+    by_status = ", ".join(f"{status}: {n}" for status, n in requests["by_status"].items())
+    print(f"requests: {requests['count']} ({by_status}), {requests['bytes']} bytes, "
+          f"{requests['seconds']}s waiting for the server")
+    previous = report["previous_run"]
+    print(f"diff against {'run ' + str(previous) if previous else 'an empty store'}:")
+    for kind, diff in report["diff"].items():
+        shown = ", ".join(diff["identifiers"][:10])
+        more = " …" if diff["count"] > 10 else ""
+        print(f"  {kind}: {diff['count']}{': ' + shown + more if shown else ''}")
+    for issue in report["issues"]:
+        print(f"  [{issue['kind']}] {issue['oai_identifier'] or '-'}: {issue['message']}")
+    for item in report["quarantined"]:
+        print(f"  [quarantined/{item['stage']}] {item['oai_identifier'] or '-'}: "
+              f"{item['reason']}")

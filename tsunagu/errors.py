@@ -66,6 +66,30 @@ class ResponseTooLargeError(TransportError):
     """A response exceeded the configured size cap (not retried)."""
 
 
+class SourceParkedError(TransportError):
+    """The server asked for a wait longer than a run may block (``Retry-After``).
+
+    The source is parked: its run stops with the checkpoint kept and the next
+    run after ``wait_seconds`` resumes it.
+    """
+
+    def __init__(self, message: str, wait_seconds: float, **context: str | None) -> None:
+        super().__init__(message, **context)
+        self.wait_seconds = wait_seconds
+
+
+class DeadlineExceededError(HarvestError):
+    """A run reached its deadline; the next run resumes from the checkpoint."""
+
+
+class TruncatedResponseError(TransportError):
+    """A response ended before its closing ``</OAI-PMH>`` (a dropped connection)."""
+
+
+class ErrorBudgetExceededError(HarvestError):
+    """A run quarantined more records than its error budget allows."""
+
+
 class OAIError(HarvestError):
     """The data provider answered with an OAI-PMH ``<error>``."""
 

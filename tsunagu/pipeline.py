@@ -9,13 +9,22 @@ change sequence. The CLI and the demo call these services; the site only reads.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from tsunagu.config import Settings
 from tsunagu.errors import MappingError, NotFoundError
-from tsunagu.harvester import Progress, check_url, harvest_source
+from tsunagu.harvester import (
+    HostGates,
+    Progress,
+    approve,
+    check_url,
+    harvest_source,
+    reject,
+)
+from tsunagu.harvester.report import run_report
 from tsunagu.index import Indexer
 from tsunagu.mappings import map_record
 from tsunagu.records import RawRecord, Source, record_id
@@ -65,19 +74,49 @@ class Pipeline:
         full: bool = False,
         progress: Callable[[Progress], None] | None = None,
     ) -> list[HarvestRun]:
-        """Harvest the given sources (all when none are given), one after another."""
+        """Harvest the given sources (all when none are given).
+
+        Up to ``Settings.harvest_workers`` sources at a time, in threads; the
+        shared host gates keep one request at a time per host.
+        """
         sources = (
             [self.store.sources.get(sid) for sid in source_ids]
             if source_ids else self.store.sources.list()
         )
-        runs = []
-        for source in sources:
-            runs.append(harvest_source(
+        gates = HostGates(self.settings.request_delay, self.settings.request_delay_factor)
+
+        def one(source: Source) -> HarvestRun:
+            return harvest_source(
                 source, self.store, self.settings,
-                on_page=functools.partial(self._map_page, source),
-                full=full, progress=progress,
-            ))
-        return runs
+                on_page=lambda changes, run_id: self._map_page(source, changes, run_id),
+                full=full, progress=progress, gates=gates,
+            )
+
+        def in_worker(source: Source) -> HarvestRun:
+            try:
+                return one(source)
+            finally:
+                self.store.db.close()  # this worker thread's connection
+
+        workers = min(self.settings.harvest_workers, len(sources))
+        if workers <= 1:
+            return [one(source) for source in sources]
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="harvest") as pool:
+            return list(pool.map(in_worker, sources))
+
+    def approve(self, source_id: str, run_id: int) -> HarvestRun:
+        """Apply the deletions of a run held by the mass-deletion guard."""
+        source = self.store.sources.get(source_id)
+        return approve(self.store, source_id, run_id,
+                       lambda changes, rid: self._map_page(source, changes, rid))
+
+    def reject(self, source_id: str, run_id: int) -> HarvestRun:
+        """Drop the deletions of a held run."""
+        return reject(self.store, source_id, run_id)
+
+    def report(self, source_id: str, run_id: int | None = None) -> dict[str, Any]:
+        """The report of a source's latest (or a given) harvest run."""
+        return run_report(self.store, source_id, run_id)
 
     def remap(self, source_id: str) -> MapOutcome:
         """Map a source again from its stored raw records, without re-harvesting."""

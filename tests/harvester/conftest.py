@@ -85,4 +85,4 @@ def replay() -> Iterator[Callable[[Responder], ReplayServer]]:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", allow_private_hosts=True,
-                    connect_timeout=2.0, read_timeout=5.0)
+                    connect_timeout=2.0, read_timeout=5.0, request_delay=0.0)

@@ -74,7 +74,8 @@ def test_second_run_is_incremental_from_the_high_water_mark(
     run = harvest_source(source, store, settings, on_page=no_mapping)
     assert run.status == "ok"
     listing = server.requests[1]
-    assert listing["from"] == "2026-08-10T08:56:30Z"
+    # From the last until (the server's clock), minus the configured overlap of one hour.
+    assert listing["from"] == "2026-08-10T07:56:30Z"
     assert listing["until"] == "2026-08-10T08:56:30Z"
     assert run.new == 0  # noRecordsMatch is an empty success
 
@@ -146,4 +147,5 @@ def test_repeated_token_stops_the_loop(replay, store: Store, settings: Settings)
     assert run.status == "failed"
     assert run.error is not None and "twice" in run.error
     assert store.raw.count("zenodo") == 3
-    assert run.unchanged == 3  # the repeat was stored as unchanged, not duplicated
+    # The repeated page was recognised as already stored by this run: not counted twice.
+    assert (run.new, run.unchanged) == (3, 0)

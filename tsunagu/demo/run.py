@@ -50,8 +50,10 @@ def load_demo(
 
 def run_demo(settings: Settings, *, host: str, port: int, serve: bool = True) -> int:
     """Run the demo; returns the process exit status."""
-    # The demo's sources live on 127.0.0.1, which the SSRF guard refuses by default.
-    settings = dataclasses.replace(settings, allow_private_hosts=True)
+    # The demo's sources live on 127.0.0.1, which the SSRF guard refuses by default;
+    # the provider is our own, so no politeness delay between its requests.
+    settings = dataclasses.replace(settings, allow_private_hosts=True, request_delay=0.0,
+                                   request_delay_factor=0.0)
     feeds = {feed.id: feed.path for feed in demo_feeds()}
     with ProviderServer(feeds, host="127.0.0.1", port=0) as provider:
         print(f"tsunagu demo: OAI-PMH provider with {len(feeds)} real feeds at "

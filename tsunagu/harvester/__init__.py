@@ -5,7 +5,10 @@ httpx and lxml parsing of responses stay inside this package; it hands
 """
 
 from tsunagu.harvester.client import OAIClient
-from tsunagu.harvester.harvest import PageHook, Progress, harvest_source
+from tsunagu.harvester.deletions import PageHook, approve, reject
+from tsunagu.harvester.harvest import Progress, harvest_source
+from tsunagu.harvester.politeness import HostGates
 from tsunagu.harvester.transport import check_url
 
-__all__ = ["OAIClient", "PageHook", "Progress", "check_url", "harvest_source"]
+__all__ = ["HostGates", "OAIClient", "PageHook", "Progress", "approve", "check_url",
+           "harvest_source", "reject"]

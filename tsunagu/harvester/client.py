@@ -12,7 +12,8 @@ import logging
 from collections.abc import Iterator
 
 from tsunagu.config import Settings
-from tsunagu.errors import HarvestError, OAIError
+from tsunagu.errors import HarvestError, OAIError, TruncatedResponseError
+from tsunagu.harvester.politeness import HostGates
 from tsunagu.harvester.protocol import (
     Identity,
     RecordPage,
@@ -21,25 +22,34 @@ from tsunagu.harvester.protocol import (
 )
 from tsunagu.harvester.transport import HttpTransport, Response
 from tsunagu.records import Source
+from tsunagu.store.run_log import RequestEntry
 
 logger = logging.getLogger(__name__)
-
-MAX_EMPTY_PAGES = 20
 
 
 class OAIClient:
     """Talks OAI-PMH to one source's base URL."""
 
     def __init__(self, source: Source, settings: Settings,
-                 transport: HttpTransport | None = None) -> None:
+                 transport: HttpTransport | None = None, *,
+                 gates: HostGates | None = None) -> None:
         self.source = source
+        self._settings = settings
         self._owns_transport = transport is None
-        self._transport = transport or HttpTransport(settings)
+        self._transport = transport or HttpTransport(settings, gates=gates)
 
     @property
     def requests(self) -> int:
         """HTTP requests made so far (retries and redirects included)."""
         return self._transport.requests
+
+    @property
+    def transport(self) -> HttpTransport:
+        return self._transport
+
+    def drain_log(self) -> list[RequestEntry]:
+        """The requests made since the last call, for the run's request log."""
+        return self._transport.drain_log()
 
     def close(self) -> None:
         if self._owns_transport:
@@ -73,12 +83,7 @@ class OAIClient:
         params = self._first_params(from_, until, set_spec) if token is None else {
             "verb": "ListRecords", "resumptionToken": token}
         while True:
-            response = self._request(params)
-            page = parse_list_records(
-                response.body,
-                source_id=self.source.id,
-                metadata_prefix=self.source.metadata_prefix,
-            )
+            page = self._page(params)
             yield page, params
             if page.token is None:
                 return
@@ -89,12 +94,29 @@ class OAIClient:
                 )
             seen.add(page.token)
             empty_pages = empty_pages + 1 if not page.records else 0
-            if empty_pages > MAX_EMPTY_PAGES:
+            if empty_pages > self._settings.max_empty_pages:
                 raise HarvestError(
                     f"{empty_pages} empty pages in a row that carry a token; stopping",
                     source_id=self.source.id,
                 )
             params = {"verb": "ListRecords", "resumptionToken": page.token}
+
+    def _page(self, params: dict[str, str]) -> RecordPage:
+        """Fetch and parse one page; a page cut short is fetched again (bounded)."""
+        attempts = self._settings.retry_attempts
+        for attempt in range(1, attempts + 1):
+            response = self._request(params)
+            try:
+                return parse_list_records(response.body, source_id=self.source.id,
+                                          metadata_prefix=self.source.metadata_prefix)
+            except TruncatedResponseError:
+                if attempt == attempts:
+                    raise
+                delay = self._transport.backoff(attempt)
+                logger.warning("%s: truncated page; fetching it again in %.1fs",
+                               self.source.id, delay)
+                self._transport.pause(delay, "truncated page")
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _first_params(
         self, from_: str | None, until: str | None, set_spec: str | None

@@ -1,30 +1,46 @@
-"""One harvest run of one source: windows, pages, checkpoints and the run record.
+"""One harvest run of one source: window, sets, pages, checkpoints and the run record.
 
 Each page is stored in one SQLite transaction together with whatever the
-caller's ``on_page`` hook writes (the pipeline maps the records there) and the
-checkpoint, so that a crash at any moment loses nothing and duplicates nothing:
-a re-run resumes from the checkpoint's token. The high-water mark that the next
-incremental harvest starts ``from`` moves only when the whole window completes.
+caller's ``on_page`` hook writes (the pipeline maps the records there), the
+page's quarantined records, the run's counters, request log and changes, and
+the checkpoint; so a crash at any moment loses nothing and duplicates nothing:
+a re-run resumes from the checkpoint's token. Deletions are staged and applied
+when the window completes, behind the mass-deletion guard
+(:mod:`tsunagu.harvester.deletions`); the high-water mark that the next
+incremental harvest starts ``from`` moves only then.
+
+A server asking for a longer wait than a run may block, or the run's deadline,
+*parks* the source: the run stops with its checkpoint and ``resume_after``, and
+harvests before that time skip the source instead of asking again.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 
 from tsunagu.config import Settings
-from tsunagu.errors import OAIError, TsunaguError
+from tsunagu.errors import (
+    DeadlineExceededError,
+    ErrorBudgetExceededError,
+    OAIError,
+    SourceParkedError,
+    TsunaguError,
+)
 from tsunagu.harvester.client import OAIClient
-from tsunagu.harvester.protocol import Identity
-from tsunagu.records import RawRecord, Source
-from tsunagu.store import ChangeKind, Checkpoint, HarvestRun, Store
+from tsunagu.harvester.deletions import PageHook, apply_deletions, guard_message
+from tsunagu.harvester.politeness import HostGates
+from tsunagu.harvester.protocol import Identity, RecordPage
+from tsunagu.harvester.windows import Window, as_days, parse_datestamp, plan_window
+from tsunagu.records import Source
+from tsunagu.store import ChangeKind, Checkpoint, HarvestRun, Store, utc_now
 
 logger = logging.getLogger(__name__)
 
-#: Called inside the page's transaction with the page's records and what storing
-#: them changed; returns how many records it quarantined.
-PageHook = Callable[[Sequence[tuple[RawRecord, ChangeKind]], int], int]
+MAX_RESTARTS = 2  # window restarts per set after rejected resumption tokens
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,16 +65,27 @@ def harvest_source(
     full: bool = False,
     progress: ProgressHook | None = None,
     client: OAIClient | None = None,
+    gates: HostGates | None = None,
 ) -> HarvestRun:
     """Harvest ``source`` incrementally (or in full) and return the stored run.
 
-    Errors end the run with status ``failed`` and a message; the checkpoint is
-    kept so that the next run resumes where this one stopped.
+    A source with a held run, or parked until later, is not asked anything: its
+    latest run is returned as it is. Errors end the run with status ``failed``
+    and a message; the checkpoint is kept so the next run resumes there.
     """
-    oai = client or OAIClient(source, settings)
-    run = _Run(source, store, oai, on_page, progress)
+    held = store.runs.held(source.id)
+    if held is not None:
+        logger.warning("%s: run %d is held for approval; not harvesting", source.id, held.id)
+        return held
+    latest = store.runs.latest(source.id)
+    if latest is not None and latest.status == "parked" and (latest.resume_after or "") > (
+            utc_now()):
+        logger.info("%s: parked until %s", source.id, latest.resume_after)
+        return latest
+    oai = client or OAIClient(source, settings, gates=gates)
+    run = _Run(source, store, settings, oai, on_page, progress)
     try:
-        run.execute(full=full)
+        run.execute(full=full, latest=latest)
     finally:
         if client is None:
             oai.close()
@@ -68,10 +95,11 @@ def harvest_source(
 class _Run:
     """The state of one harvest run while it goes."""
 
-    def __init__(self, source: Source, store: Store, oai: OAIClient, on_page: PageHook,
-                 progress: ProgressHook | None) -> None:
+    def __init__(self, source: Source, store: Store, settings: Settings, oai: OAIClient,
+                 on_page: PageHook, progress: ProgressHook | None) -> None:
         self.source = source
         self.store = store
+        self.settings = settings
         self.oai = oai
         self.on_page = on_page
         self.progress = progress
@@ -79,87 +107,205 @@ class _Run:
         self.pages = 0
         self.records = 0
         self.counted_requests = 0
+        self.sent_token: str | None = None
+        self.deadline = 0.0
 
-    def execute(self, *, full: bool) -> None:
+    def execute(self, *, full: bool, latest: HarvestRun | None) -> None:
         source, store = self.source, self.store
+        started = time.monotonic()
+        self.deadline = started + self.settings.run_deadline
+        self.oai.transport.deadline = self.deadline
         checkpoint = store.runs.checkpoint(source.id)
+        if checkpoint is None and latest is not None and latest.status == "running":
+            store.runs.finish(latest.id, "failed", "interrupted before its first page")
         try:
             identity = self.oai.identify()
             if checkpoint is not None:
                 self.run_id, self.pages = checkpoint.run_id, checkpoint.pages
-                from_, until = checkpoint.from_param, checkpoint.until_param
+                store.runs.resume(self.run_id)
+                full = store.runs.get(self.run_id).full
+                window = Window(checkpoint.from_param, checkpoint.until_param or plan_window(
+                    None, identity.response_date, day=identity.day_granularity,
+                    overlap_seconds=0).until)
                 logger.info("%s: resuming run %d from its checkpoint", source.id, self.run_id)
             else:
                 high_water = None if full else store.sources.high_water(source.id)
-                from_ = _format(high_water, identity)
-                until = _format(identity.response_date, identity)
-                self.run_id = store.runs.start(source.id, from_, until)
-            self._window(from_, until, checkpoint)
-            with store.db.transaction():
-                if until:
-                    store.sources.set_high_water(source.id, until)
-                store.runs.clear_checkpoint(source.id)
-                self._count_requests()
-                store.runs.finish(self.run_id, "ok")
+                full = full or high_water is None or self._reconciliation_due(identity)
+                window = plan_window(
+                    None if full else high_water, identity.response_date,
+                    day=identity.day_granularity, overlap_seconds=self.settings.overlap_seconds)
+                self.run_id = store.runs.start(source.id, window.from_, window.until, full=full)
+            if checkpoint is None or checkpoint.stage == "listing":
+                window = self._sets(window, checkpoint)
+            self._complete(window, full=full)
+        except SourceParkedError as exc:
+            wait = min(exc.wait_seconds, self.settings.max_park_seconds)
+            self._stop("parked", str(exc), resume_after=_later(wait))
+        except DeadlineExceededError as exc:
+            self._stop("parked", f"{exc}; resumes from the checkpoint", resume_after=_later(0))
         except TsunaguError as exc:
-            logger.error("%s: harvest failed: %s", source.id, exc)
-            with store.db.transaction():
-                if not self.run_id:
-                    self.run_id = store.runs.start(source.id, None, None)
-                self._count_requests()
-                store.runs.finish(self.run_id, "failed", str(exc))
+            self._stop("failed", str(exc))
+        finally:
+            if self.run_id:
+                with store.db.transaction():
+                    self._count_requests()
+                    store.runs.add_counts(self.run_id, seconds=time.monotonic() - started)
 
-    def _window(self, from_: str | None, until: str | None,
-                checkpoint: Checkpoint | None) -> None:
+    def _reconciliation_due(self, identity: Identity) -> bool:
+        """A periodic full harvest for servers that do not keep deletions."""
+        if identity.deleted_record.lower() == "persistent":
+            return False
+        last = self.store.runs.last_full(self.source.id)
+        when = parse_datestamp(last.started_at) if last else None
+        return when is None or datetime.now(UTC) - when > timedelta(
+            days=self.settings.full_harvest_days)
+
+    def _stop(self, status: str, message: str, *, resume_after: str | None = None) -> None:
+        log = logger.error if status == "failed" else logger.warning
+        log("%s: harvest %s: %s", self.source.id, status, message)
+        with self.store.db.transaction():
+            if not self.run_id:
+                self.run_id = self.store.runs.start(self.source.id, None, None)
+            self.store.runs.log.add_issue(self.run_id, None,
+                                          "held" if status == "held" else "error", message)
+            self.store.runs.finish(self.run_id, status, message, resume_after=resume_after)
+
+    # -- listing ----------------------------------------------------------------
+    def _sets(self, window: Window, checkpoint: Checkpoint | None) -> Window:
         set_specs: Sequence[str | None] = self.source.set_specs or (None,)
         resume_set = checkpoint.set_spec if checkpoint else None
         skipping = checkpoint is not None and resume_set in set_specs
-        for set_spec in set_specs:
+        for position, set_spec in enumerate(set_specs):
             if skipping and set_spec != resume_set:
                 continue  # finished before the interruption
             token = checkpoint.token if (skipping and checkpoint) else None
             skipping = False
-            try:
-                self._list(from_, until, set_spec, token)
-            except OAIError as exc:
-                if token is None or exc.code != "badResumptionToken":
-                    raise
-                logger.warning("%s: stored token rejected; restarting the window",
-                               self.source.id)
-                self._list(from_, until, set_spec, None)
+            following = set_specs[position + 1] if position + 1 < len(set_specs) else None
+            window = self._list_set(window, set_spec, token, following,
+                                    last=position + 1 == len(set_specs))
+        return window
 
-    def _list(self, from_: str | None, until: str | None, set_spec: str | None,
-              token: str | None) -> None:
-        store = self.store
-        for page, _params in self.oai.list_records(from_=from_, until=until,
+    def _list_set(self, window: Window, set_spec: str | None, token: str | None,
+                  following: str | None, *, last: bool) -> Window:
+        """List one set, restarting it after rejected tokens and refused seconds."""
+        restarts = 0
+        retried: str | None = None
+        while True:
+            try:
+                self._list(window, set_spec, token, following, last=last)
+                return window
+            except OAIError as exc:
+                rejected = self.sent_token
+                if exc.code == "badResumptionToken" and rejected and retried != rejected:
+                    retried, token = rejected, rejected  # the same token once more
+                    self.oai.transport.pause(self.oai.transport.backoff(1), "rejected token")
+                elif exc.code == "badResumptionToken" and restarts < MAX_RESTARTS:
+                    restarts += 1
+                    token = None
+                    self._issue(f"resumption token rejected ({exc.message}); restarting "
+                                f"the window of set {set_spec or '(all)'}")
+                elif (exc.code == "badArgument" and token is None and self.sent_token is None
+                      and not window.day_granularity):
+                    window = as_days(window)
+                    self.store.runs.set_window(self.run_id, window.from_, window.until)
+                    self._issue(f"the server refused from/until in seconds ({exc.message}); "
+                                "asking again at day granularity")
+                else:
+                    raise
+
+    def _list(self, window: Window, set_spec: str | None, token: str | None,
+              following: str | None, *, last: bool) -> None:
+        self.sent_token = token
+        for page, params in self.oai.list_records(from_=window.from_, until=window.until,
                                                    set_spec=set_spec, token=token):
-            with store.db.transaction():
-                changes = [(raw, store.raw.put(raw, self.run_id)) for raw in page.records]
-                quarantined = self.on_page(changes, self.run_id)
-                counts = {kind.value: 0 for kind in ChangeKind}
-                for _raw, kind in changes:
-                    counts[kind.value] += 1
-                store.runs.add_counts(self.run_id, quarantined=quarantined, **counts)
-                self._count_requests()
-                self.pages += 1
-                store.runs.save_checkpoint(Checkpoint(
-                    source_id=self.source.id, run_id=self.run_id, from_param=from_,
-                    until_param=until, set_spec=set_spec, token=page.token, pages=self.pages,
-                ))
-            self.records += len(page.records)
+            if page.token is not None:
+                checkpoint = Checkpoint(self.source.id, self.run_id, window.from_, window.until,
+                                        set_spec, page.token, self.pages + 1)
+            elif not last:
+                checkpoint = Checkpoint(self.source.id, self.run_id, window.from_, window.until,
+                                        following, None, self.pages + 1)
+            else:
+                checkpoint = Checkpoint(self.source.id, self.run_id, window.from_, window.until,
+                                        set_spec, None, self.pages + 1, stage="finishing")
+            self._store(page, params, checkpoint)
+            self.sent_token = page.token
             if self.progress is not None:
                 self.progress(Progress(self.source.id, self.pages, self.records,
                                        page.complete_list_size))
+            if time.monotonic() > self.deadline:
+                raise DeadlineExceededError(
+                    f"the run reached its deadline of {self.settings.run_deadline:.0f}s")
+
+    def _store(self, page: RecordPage, params: dict[str, str], checkpoint: Checkpoint) -> None:
+        store, run_id = self.store, self.run_id
+        with store.db.transaction():
+            live = [raw for raw in page.records if not raw.deleted]
+            kinds = store.raw.put_many(live, run_id)
+            changes = [(raw, kind) for raw, kind in zip(live, kinds, strict=True)
+                       if kind is not None]
+            for raw in page.records:
+                if raw.deleted:
+                    store.raw.stage_deletion(raw, run_id, "deleted by the server")
+            context = "&".join(f"{k}={v}" for k, v in params.items())
+            for rejected in page.rejected:
+                store.quarantine.add(
+                    self.source.id, rejected.oai_identifier, stage="parsing", run_id=run_id,
+                    reason=f"{rejected.reason} (page {checkpoint.pages}: {context})",
+                    raw=rejected.raw)
+            for identifier, what in page.repaired:
+                store.runs.log.add_issue(run_id, identifier, "repaired", what)
+            for note in page.notes:
+                store.runs.log.add_issue(run_id, None, "page", f"{note} ({context})")
+            quarantined = len(page.rejected) + self.on_page(changes, run_id)
+            counts = {kind.value: 0 for kind in ChangeKind}
+            for _raw, kind in changes:
+                counts[kind.value] += 1
+            store.runs.add_counts(run_id, quarantined=quarantined,
+                                  repaired=len(page.repaired), **counts)
+            store.runs.log.add_changes(run_id, [(raw.oai_identifier, kind.value)
+                                                for raw, kind in changes])
+            self._count_requests()
+            store.runs.save_checkpoint(checkpoint)
+            self.pages = checkpoint.pages
+            failures = store.runs.get(run_id).quarantined
+        self.records += len(page.records)
+        if failures > self.settings.error_budget:
+            raise ErrorBudgetExceededError(
+                f"{failures} records quarantined in this run, more than the error budget of "
+                f"{self.settings.error_budget}; see `tsunagu harvest report "
+                f"{self.source.id} --run {run_id}`", source_id=self.source.id)
+
+    # -- completion -------------------------------------------------------------
+    def _complete(self, window: Window, *, full: bool) -> None:
+        store, source, run_id = self.store, self.source, self.run_id
+        if full:
+            missing = store.raw.stage_missing(source.id, run_id, window.until)
+            if missing:
+                logger.info("%s: %d records missing from the full harvest", source.id, missing)
+        held = guard_message(store, source.id, run_id, self.settings)
+        if held is not None:
+            self._stop("held", held)
+            with store.db.transaction():
+                store.runs.clear_checkpoint(source.id)
+            return
+        apply_deletions(store, run_id, self.on_page)
+        with store.db.transaction():
+            store.sources.set_high_water(source.id, window.until)
+            store.runs.clear_checkpoint(source.id)
+            self._count_requests()
+            store.runs.finish(run_id, "ok")
+
+    def _issue(self, message: str) -> None:
+        logger.warning("%s: %s", self.source.id, message)
+        self.store.runs.log.add_issue(self.run_id, None, "retry", message)
 
     def _count_requests(self) -> None:
+        self.store.runs.log.add_requests(self.run_id, self.oai.drain_log())
         delta = self.oai.requests - self.counted_requests
         if delta:
             self.store.runs.add_counts(self.run_id, requests=delta)
             self.counted_requests = self.oai.requests
 
 
-def _format(datestamp: str | None, identity: Identity) -> str | None:
-    """A datestamp in the granularity the repository accepts."""
-    if not datestamp:
-        return None
-    return datestamp[:10] if identity.day_granularity else datestamp
+def _later(seconds: float) -> str:
+    return (datetime.now(UTC) + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -4,7 +4,10 @@ Records are found by local name (namespace prefixes vary between servers);
 the OAI ``<error>`` element is read from every body whatever the HTTP status;
 anything that is not OAI-PMH XML is a :class:`ResponseFormatError` with a
 snippet of what came instead. lxml's ``recover=True`` is never used: it merges
-and alters records without saying so.
+and alters records without saying so. A ListRecords page that is not well
+formed is cleaned and, failing that, parsed record by record
+(:mod:`tsunagu.harvester.repair`); a page cut short is a
+:class:`~tsunagu.errors.TruncatedResponseError`, to be fetched again.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import dataclasses
 
 from lxml import etree
 
-from tsunagu.errors import OAIError, ResponseFormatError
+from tsunagu.errors import OAIError, ResponseFormatError, TruncatedResponseError
+from tsunagu.harvester import repair
 from tsunagu.records import RawRecord
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -40,13 +44,29 @@ class Identity:
 
 
 @dataclasses.dataclass(frozen=True)
+class RejectedRecord:
+    """A record of a page that could not be read, with its raw bytes and why."""
+
+    oai_identifier: str | None
+    reason: str
+    raw: bytes
+
+
+@dataclasses.dataclass(frozen=True)
 class RecordPage:
-    """One ListRecords response: its records and the token for the next page."""
+    """One ListRecords response: its records and the token for the next page.
+
+    ``rejected`` records go to the quarantine; ``repaired`` lists
+    ``(identifier, what was repaired)``; ``notes`` are page-level repairs.
+    """
 
     records: tuple[RawRecord, ...]
     token: str | None
     response_date: str
     complete_list_size: int | None = None
+    rejected: tuple[RejectedRecord, ...] = ()
+    repaired: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 def parse_xml(body: bytes, *, source_id: str | None = None) -> etree._Element:
@@ -104,9 +124,26 @@ def parse_list_records(
 ) -> RecordPage:
     """Parse a ListRecords response into raw records and the next token.
 
-    ``noRecordsMatch`` is an empty, successful page; other OAI errors raise.
+    ``noRecordsMatch`` is an empty, successful page; other OAI errors raise. A
+    page that is not well formed is repaired or isolated record by record.
     """
-    root = parse_xml(body, source_id=source_id)
+    try:
+        root = parse_xml(body, source_id=source_id)
+    except ResponseFormatError as exc:
+        if not isinstance(exc.__cause__, etree.XMLSyntaxError):
+            raise
+        if repair.is_truncated(body):
+            raise TruncatedResponseError(
+                f"the page ends before </OAI-PMH> ({len(body)} bytes); it was cut off",
+                source_id=source_id) from exc
+        if b"OAI-PMH" not in body[:4096]:
+            raise
+        return _parse_damaged(body, source_id, metadata_prefix, str(exc.__cause__))
+    return _page(root, source_id, metadata_prefix)
+
+
+def _page(root: etree._Element, source_id: str, prefix: str,
+          repaired: dict[str, str] | None = None, notes: tuple[str, ...] = ()) -> RecordPage:
     response_date = _text(root, "responseDate")
     try:
         raise_for_oai_error(root, source_id=source_id)
@@ -119,19 +156,59 @@ def parse_list_records(
         raise ResponseFormatError("ListRecords response has no <ListRecords> element",
                                   source_id=source_id)
     records: list[RawRecord] = []
+    rejected: list[RejectedRecord] = []
     token: str | None = None
     size: int | None = None
     for element in container:
         name = _local(element)
         if name == "record":
-            records.append(_raw_record(element, source_id, metadata_prefix))
+            try:
+                records.append(_raw_record(element, source_id, prefix))
+            except ResponseFormatError as exc:
+                rejected.append(RejectedRecord(None, exc.message, etree.tostring(element)))
         elif name == "resumptionToken":
             token = (element.text or "").strip() or None
             list_size = element.get("completeListSize")
             size = int(list_size) if list_size and list_size.isdigit() else None
     return RecordPage(
         records=tuple(records), token=token, response_date=response_date,
-        complete_list_size=size,
+        complete_list_size=size, rejected=tuple(rejected),
+        repaired=tuple((repaired or {}).items()), notes=notes,
+    )
+
+
+def _parse_damaged(body: bytes, source_id: str, prefix: str, error: str) -> RecordPage:
+    """Clean and re-parse a page; failing that, read it record by record."""
+    cleaned = repair.clean_page(body)
+    try:
+        root = etree.fromstring(cleaned.body, _PARSER)
+    except etree.XMLSyntaxError:
+        pass
+    else:
+        if _local(root) == "OAI-PMH":
+            return _page(root, source_id, prefix, cleaned.repaired,
+                         (f"page repaired after: {error}", *cleaned.notes))
+    opening, chunks, rest = repair.split_page(cleaned.body)
+    _o, originals, _r = repair.split_page(body)
+    if len(originals) != len(chunks):
+        originals = chunks
+    records: list[RawRecord] = []
+    rejected: list[RejectedRecord] = []
+    for chunk, original in zip(chunks, originals, strict=True):
+        try:
+            wrapper = etree.fromstring(repair.wrap_chunk(opening, chunk.text), _PARSER)
+            records.append(_raw_record(wrapper[0], source_id, prefix))
+        except (etree.XMLSyntaxError, ResponseFormatError, IndexError) as exc:
+            rejected.append(RejectedRecord(chunk.identifier, f"unreadable record: {exc}",
+                                           original.text.encode("utf-8", "surrogateescape")))
+    token, size = repair.token_by_pattern(rest)
+    repaired = {oid: what for oid, what in cleaned.repaired.items()
+                if any(r.oai_identifier == oid for r in records)}
+    return RecordPage(
+        records=tuple(records), token=token,
+        response_date=repair.response_date_by_pattern(opening), complete_list_size=size,
+        rejected=tuple(rejected), repaired=tuple(repaired.items()),
+        notes=(f"page read record by record after: {error}", *cleaned.notes),
     )
 
 
@@ -148,7 +225,7 @@ def _raw_record(element: etree._Element, source_id: str, prefix: str) -> RawReco
     if metadata is not None and not deleted:
         children = [c for c in metadata if isinstance(c.tag, str)]
         if children:
-            payload = etree.tostring(children[0], encoding="UTF-8")
+            payload = etree.tostring(children[0], encoding="UTF-8", with_tail=False)
     return RawRecord(
         source_id=source_id,
         oai_identifier=identifier,

@@ -2,6 +2,11 @@
 
 Everything httpx stays inside this module: callers get :class:`Response`
 (status, headers, body bytes, final URL) or a :class:`~tsunagu.errors.TransportError`.
+Requests to one host go one at a time through the shared :class:`HostGates`;
+every request is logged (:attr:`HttpTransport.log`) for the run report. A
+``Retry-After`` longer than the in-run limit raises
+:class:`~tsunagu.errors.SourceParkedError` instead of blocking the run, and no
+wait may pass the run's deadline.
 """
 
 from __future__ import annotations
@@ -22,7 +27,15 @@ from urllib.parse import urljoin, urlsplit
 import httpx2 as httpx
 
 from tsunagu.config import Settings
-from tsunagu.errors import BlockedAddressError, ResponseTooLargeError, TransportError
+from tsunagu.errors import (
+    BlockedAddressError,
+    DeadlineExceededError,
+    ResponseTooLargeError,
+    SourceParkedError,
+    TransportError,
+)
+from tsunagu.harvester.politeness import HostGates
+from tsunagu.store.run_log import RequestEntry
 
 logger = logging.getLogger(__name__)
 
@@ -115,10 +128,17 @@ class HttpTransport:
         *,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        gates: HostGates | None = None,
     ) -> None:
         self._settings = settings
-        self._retry = retry or RetryPolicy()
+        self._retry = retry or RetryPolicy(attempts=settings.retry_attempts,
+                                           max_retry_after=settings.max_retry_after)
         self._sleep = sleep
+        self._gates = gates or HostGates(settings.request_delay, settings.request_delay_factor)
+        #: ``time.monotonic()`` value no wait may pass (the run's deadline), if any.
+        self.deadline: float | None = None
+        #: Requests made since the log was last drained.
+        self.log: list[RequestEntry] = []
         self._client = httpx.Client(
             timeout=httpx.Timeout(
                 settings.read_timeout, connect=settings.connect_timeout
@@ -134,6 +154,22 @@ class HttpTransport:
 
     def close(self) -> None:
         self._client.close()
+
+    def drain_log(self) -> list[RequestEntry]:
+        """The requests logged since the last call."""
+        entries, self.log = self.log, []
+        return entries
+
+    def pause(self, seconds: float, reason: str) -> None:
+        """Sleep ``seconds`` unless that would pass the run's deadline."""
+        if self.deadline is not None and time.monotonic() + seconds > self.deadline:
+            raise DeadlineExceededError(
+                f"the run's deadline comes before the end of a {seconds:.1f}s wait ({reason})")
+        self._sleep(seconds)
+
+    def backoff(self, attempt: int) -> float:
+        """The wait before retry number ``attempt``: exponential, with jitter."""
+        return self._backoff(attempt)
 
     def __enter__(self) -> HttpTransport:
         return self
@@ -158,19 +194,20 @@ class HttpTransport:
                     raise
                 delay = self._backoff(attempt)
                 logger.warning("request to %s failed (%s); retrying in %.1fs", url, exc, delay)
-                self._sleep(delay)
+                self.pause(delay, "retry after a network error")
                 continue
             if response.status not in RETRY_STATUSES or attempt == policy.attempts:
                 return response
             wait = parse_retry_after(response.headers.get("retry-after"))
             if wait is not None and wait > policy.max_retry_after:
-                raise TransportError(
+                raise SourceParkedError(
                     f"{url} asks to wait {wait:.0f}s (Retry-After), more than the "
-                    f"{policy.max_retry_after:.0f}s allowed within a run"
+                    f"{policy.max_retry_after:.0f}s allowed within a run",
+                    wait_seconds=wait,
                 )
             delay = wait if wait else self._backoff(attempt)
             logger.warning("%s answered %d; retrying in %.1fs", url, response.status, delay)
-            self._sleep(delay)
+            self.pause(delay, f"HTTP {response.status}")
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _backoff(self, attempt: int) -> float:
@@ -193,6 +230,22 @@ class HttpTransport:
 
     def _get_once(self, url: str, params: Mapping[str, str] | None) -> Response:
         self.requests += 1
+        at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        query = "&".join(f"{k}={v}" for k, v in (params or {}).items()) or urlsplit(url).query
+        started = time.monotonic()
+        with self._gates.turn(urlsplit(url).netloc):
+            try:
+                response = self._fetch(url, params)
+            except TransportError as exc:
+                self.log.append(RequestEntry(at, query, None, 0,
+                                             int((time.monotonic() - started) * 1000),
+                                             str(exc)[:300]))
+                raise
+        self.log.append(RequestEntry(at, query, response.status, len(response.body),
+                                     int((time.monotonic() - started) * 1000)))
+        return response
+
+    def _fetch(self, url: str, params: Mapping[str, str] | None) -> Response:
         limit = self._settings.max_response_bytes
         try:
             with self._client.stream("GET", url, params=params) as stream:

@@ -14,7 +14,7 @@ from tsunagu.errors import StoreError
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS raw_records (
     first_seen TEXT NOT NULL,
     last_changed TEXT NOT NULL,
     run_id INTEGER,
+    seen_run INTEGER,
     PRIMARY KEY (source_id, oai_identifier)
 );
 CREATE TABLE IF NOT EXISTS records (
@@ -73,8 +74,13 @@ CREATE TABLE IF NOT EXISTS harvest_runs (
     deleted INTEGER NOT NULL DEFAULT 0,
     quarantined INTEGER NOT NULL DEFAULT 0,
     requests INTEGER NOT NULL DEFAULT 0,
-    error TEXT
+    error TEXT,
+    repaired INTEGER NOT NULL DEFAULT 0,
+    full INTEGER NOT NULL DEFAULT 0,
+    resume_after TEXT,
+    seconds REAL NOT NULL DEFAULT 0
 );
+CREATE INDEX IF NOT EXISTS harvest_runs_source ON harvest_runs(source_id, id);
 CREATE TABLE IF NOT EXISTS checkpoints (
     source_id TEXT PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
     run_id INTEGER NOT NULL,
@@ -83,7 +89,8 @@ CREATE TABLE IF NOT EXISTS checkpoints (
     set_spec TEXT,
     token TEXT,
     pages INTEGER NOT NULL DEFAULT 0,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    stage TEXT NOT NULL DEFAULT 'listing'
 );
 CREATE TABLE IF NOT EXISTS quarantine (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -95,7 +102,50 @@ CREATE TABLE IF NOT EXISTS quarantine (
     raw BLOB,
     created_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS run_requests (
+    run_id INTEGER NOT NULL REFERENCES harvest_runs(id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    query TEXT NOT NULL,
+    status INTEGER,
+    bytes INTEGER NOT NULL DEFAULT 0,
+    ms INTEGER NOT NULL DEFAULT 0,
+    error TEXT
+);
+CREATE INDEX IF NOT EXISTS run_requests_run ON run_requests(run_id);
+CREATE TABLE IF NOT EXISTS run_changes (
+    run_id INTEGER NOT NULL REFERENCES harvest_runs(id) ON DELETE CASCADE,
+    oai_identifier TEXT NOT NULL,
+    change TEXT NOT NULL,
+    PRIMARY KEY (run_id, oai_identifier)
+);
+CREATE TABLE IF NOT EXISTS run_issues (
+    run_id INTEGER NOT NULL REFERENCES harvest_runs(id) ON DELETE CASCADE,
+    oai_identifier TEXT,
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS run_issues_run ON run_issues(run_id);
+CREATE TABLE IF NOT EXISTS pending_deletions (
+    run_id INTEGER NOT NULL REFERENCES harvest_runs(id) ON DELETE CASCADE,
+    source_id TEXT NOT NULL,
+    oai_identifier TEXT NOT NULL,
+    datestamp TEXT NOT NULL,
+    set_specs TEXT NOT NULL DEFAULT '[]',
+    reason TEXT NOT NULL,
+    PRIMARY KEY (run_id, oai_identifier)
+);
 """
+
+#: Columns added to version-1 tables (a store created before they existed).
+_MIGRATION_2 = (
+    "ALTER TABLE raw_records ADD COLUMN seen_run INTEGER",
+    "ALTER TABLE harvest_runs ADD COLUMN repaired INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE harvest_runs ADD COLUMN full INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE harvest_runs ADD COLUMN resume_after TEXT",
+    "ALTER TABLE harvest_runs ADD COLUMN seconds REAL NOT NULL DEFAULT 0",
+    "ALTER TABLE checkpoints ADD COLUMN stage TEXT NOT NULL DEFAULT 'listing'",
+)
 
 
 def utc_now() -> str:
@@ -113,6 +163,16 @@ class Database:
             path.parent.mkdir(parents=True, exist_ok=True)
             # executescript commits on its own, so the schema is created outside
             # of an explicit transaction (every statement is idempotent).
+            with self.transaction() as conn:
+                row = conn.execute(
+                    "SELECT name FROM sqlite_master WHERE name = 'meta'").fetchone()
+                version = conn.execute(
+                    "SELECT value FROM meta WHERE key = 'schema_version'"
+                ).fetchone() if row else None
+                if version is not None and int(version[0]) < 2:
+                    for statement in _MIGRATION_2:
+                        conn.execute(statement)
+                    conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
             self.connection().executescript(_SCHEMA)
             with self.transaction() as conn:
                 conn.execute(

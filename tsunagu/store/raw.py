@@ -6,7 +6,7 @@ import enum
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from tsunagu.records import RawRecord
 from tsunagu.store.database import Database, utc_now
@@ -29,39 +29,118 @@ class RawRecords:
 
     def put(self, raw: RawRecord, run_id: int | None = None) -> ChangeKind:
         """Store ``raw`` (inside the caller's transaction, if any)."""
-        digest = hashlib.sha256(
-            raw.xml + (b"\x00deleted" if raw.deleted else b"")
-        ).hexdigest()
+        kind = self.put_many([raw], run_id, skip_seen=False)[0]
+        assert kind is not None
+        return kind
+
+    def put_many(
+        self, raws: Sequence[RawRecord], run_id: int | None, *, skip_seen: bool = True
+    ) -> list[ChangeKind | None]:
+        """Store records of one source (one page); what each did, in order.
+
+        With ``skip_seen`` a record already stored by the same run (it came in
+        another set, or again after a restarted window) is skipped: ``None``.
+        """
+        if not raws:
+            return []
+        source_id = raws[0].source_id
         now = utc_now()
+        kinds: list[ChangeKind | None] = []
+        writes: list[tuple[object, ...]] = []
+        touches: list[tuple[object, ...]] = []
         with self._db.transaction() as conn:
-            row = conn.execute(
-                "SELECT digest, deleted FROM raw_records"
-                " WHERE source_id = ? AND oai_identifier = ?",
-                (raw.source_id, raw.oai_identifier),
-            ).fetchone()
-            if row is not None and row["digest"] == digest:
-                conn.execute(
-                    "UPDATE raw_records SET datestamp = ?, set_specs = ? "
-                    "WHERE source_id = ? AND oai_identifier = ?",
-                    (raw.datestamp, json.dumps(list(raw.set_specs)), raw.source_id,
-                     raw.oai_identifier),
-                )
-                return ChangeKind.UNCHANGED
+            existing = _existing(conn, source_id, [raw.oai_identifier for raw in raws])
+            for raw in raws:
+                digest = _digest(raw)
+                row = existing.get(raw.oai_identifier)
+                sets = json.dumps(list(raw.set_specs))
+                if skip_seen and run_id is not None and row is not None and row[2] == run_id:
+                    kinds.append(None)
+                    continue
+                existing[raw.oai_identifier] = (digest, raw.deleted, run_id)
+                if row is not None and row[0] == digest:
+                    touches.append((raw.datestamp, sets, run_id, source_id, raw.oai_identifier))
+                    kinds.append(ChangeKind.UNCHANGED)
+                    continue
+                writes.append((source_id, raw.oai_identifier, raw.datestamp,
+                               raw.metadata_prefix, int(raw.deleted), sets, raw.xml, digest,
+                               now, now, run_id, run_id))
+                kinds.append(ChangeKind.DELETED if raw.deleted else
+                             ChangeKind.NEW if row is None else ChangeKind.UPDATED)
+            if touches:
+                conn.executemany(
+                    "UPDATE raw_records SET datestamp = ?, set_specs = ?, seen_run = ?"
+                    " WHERE source_id = ? AND oai_identifier = ?", touches)
+            if writes:
+                conn.executemany(
+                    "INSERT INTO raw_records(source_id, oai_identifier, datestamp,"
+                    " metadata_prefix, deleted, set_specs, xml, digest, first_seen,"
+                    " last_changed, run_id, seen_run) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+                    " ON CONFLICT(source_id, oai_identifier) DO UPDATE"
+                    " SET datestamp=excluded.datestamp, metadata_prefix=excluded.metadata_prefix,"
+                    " deleted=excluded.deleted, set_specs=excluded.set_specs, xml=excluded.xml,"
+                    " digest=excluded.digest, last_changed=excluded.last_changed,"
+                    " run_id=excluded.run_id, seen_run=excluded.seen_run", writes)
+        return kinds
+
+    # -- deletions: staged during a run, applied (or held) when it completes --------
+    def stage_deletion(self, raw: RawRecord, run_id: int, reason: str) -> None:
+        """Remember that ``raw`` is to become a tombstone when run ``run_id`` completes."""
+        with self._db.transaction() as conn:
             conn.execute(
-                "INSERT INTO raw_records(source_id, oai_identifier, datestamp, metadata_prefix,"
-                " deleted, set_specs, xml, digest, first_seen, last_changed, run_id)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(source_id, oai_identifier) DO UPDATE"
-                " SET datestamp=excluded.datestamp, metadata_prefix=excluded.metadata_prefix,"
-                " deleted=excluded.deleted, set_specs=excluded.set_specs, xml=excluded.xml,"
-                " digest=excluded.digest, last_changed=excluded.last_changed,"
-                " run_id=excluded.run_id",
-                (raw.source_id, raw.oai_identifier, raw.datestamp, raw.metadata_prefix,
-                 int(raw.deleted), json.dumps(list(raw.set_specs)), raw.xml, digest, now, now,
-                 run_id),
-            )
-        if raw.deleted:
-            return ChangeKind.DELETED
-        return ChangeKind.NEW if row is None else ChangeKind.UPDATED
+                "INSERT OR IGNORE INTO pending_deletions(run_id, source_id, oai_identifier,"
+                " datestamp, set_specs, reason) VALUES (?,?,?,?,?,?)",
+                (run_id, raw.source_id, raw.oai_identifier, raw.datestamp,
+                 json.dumps(list(raw.set_specs)), reason))
+
+    def stage_missing(self, source_id: str, run_id: int, datestamp: str) -> int:
+        """Stage every live record a complete full run did not see; how many."""
+        with self._db.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO pending_deletions(run_id, source_id, oai_identifier,"
+                " datestamp, set_specs, reason) SELECT ?, source_id, oai_identifier, ?,"
+                " set_specs, 'missing from a complete full harvest' FROM raw_records"
+                " WHERE source_id = ? AND deleted = 0 AND (seen_run IS NULL OR seen_run != ?)",
+                (run_id, datestamp, source_id, run_id))
+            return cursor.rowcount
+
+    def pending_deletions(self, run_id: int, *, limit: int = 500) -> list[RawRecord]:
+        """Staged deletions of a run still to apply, as tombstones."""
+        rows = self._db.connection().execute(
+            "SELECT p.source_id, p.oai_identifier, p.datestamp, p.set_specs,"
+            " COALESCE(r.metadata_prefix, '') AS metadata_prefix FROM pending_deletions p"
+            " LEFT JOIN raw_records r ON r.source_id = p.source_id"
+            " AND r.oai_identifier = p.oai_identifier"
+            " WHERE p.run_id = ? ORDER BY p.oai_identifier LIMIT ?", (run_id, limit))
+        return [RawRecord(source_id=row[0], oai_identifier=row[1], datestamp=row[2],
+                          metadata_prefix=row[4], deleted=True,
+                          set_specs=tuple(json.loads(row[3])), xml=b"") for row in rows]
+
+    def live_pending_count(self, run_id: int) -> int:
+        """Staged deletions of a run that would remove a live record."""
+        row = self._db.connection().execute(
+            "SELECT COUNT(*) FROM pending_deletions p JOIN raw_records r"
+            " ON r.source_id = p.source_id AND r.oai_identifier = p.oai_identifier"
+            " WHERE p.run_id = ? AND r.deleted = 0", (run_id,)).fetchone()
+        return int(row[0])
+
+    def seen_live_in_run(self, source_id: str, run_id: int, identifiers: Sequence[str]
+                         ) -> set[str]:
+        """Those of ``identifiers`` the run stored live (a later page wins over a deletion)."""
+        found = _existing(self._db.connection(), source_id, identifiers)
+        return {oid for oid, (_d, deleted, seen) in found.items()
+                if seen == run_id and not deleted}
+
+    def unstage(self, run_id: int, identifiers: Sequence[str]) -> None:
+        with self._db.transaction() as conn:
+            conn.executemany(
+                "DELETE FROM pending_deletions WHERE run_id = ? AND oai_identifier = ?",
+                [(run_id, oid) for oid in identifiers])
+
+    def discard_pending(self, run_id: int) -> int:
+        with self._db.transaction() as conn:
+            return conn.execute(
+                "DELETE FROM pending_deletions WHERE run_id = ?", (run_id,)).rowcount
 
     def get(self, source_id: str, oai_identifier: str) -> RawRecord | None:
         row = (
@@ -108,3 +187,23 @@ def _raw(row: sqlite3.Row) -> RawRecord:
         set_specs=tuple(json.loads(row["set_specs"])),
         xml=bytes(row["xml"]),
     )
+
+
+def _digest(raw: RawRecord) -> str:
+    return hashlib.sha256(raw.xml + (b"\x00deleted" if raw.deleted else b"")).hexdigest()
+
+
+def _existing(
+    conn: sqlite3.Connection, source_id: str, identifiers: Sequence[str]
+) -> dict[str, tuple[str, bool, int | None]]:
+    """``identifier -> (digest, deleted, seen_run)`` of those already stored."""
+    found: dict[str, tuple[str, bool, int | None]] = {}
+    for start in range(0, len(identifiers), 500):
+        chunk = identifiers[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(
+            "SELECT oai_identifier, digest, deleted, seen_run FROM raw_records"
+            f" WHERE source_id = ? AND oai_identifier IN ({marks})", (source_id, *chunk)
+        ):
+            found[row[0]] = (row[1], bool(row[2]), row[3])
+    return found

@@ -1,4 +1,11 @@
-"""Harvest runs with their counts, and the per-source resumption checkpoint."""
+"""Harvest runs with their counts and status, and the per-source resumption checkpoint.
+
+A run's status is one of ``running``, ``ok``, ``failed``, ``parked`` (stopped by a
+long ``Retry-After`` or the run deadline; resumed from the checkpoint after
+``resume_after``), ``held`` (its deletions wait for a person's approval) and
+``rejected`` (a person refused its deletions). The run's request log, issues and
+changes are in :mod:`tsunagu.store.run_log` (``HarvestRuns.log``).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +14,11 @@ import sqlite3
 
 from tsunagu.errors import NotFoundError
 from tsunagu.store.database import Database, utc_now
+from tsunagu.store.run_log import RunLog
 
-COUNTERS = ("new", "updated", "unchanged", "deleted", "quarantined", "requests")
+COUNTERS = ("new", "updated", "unchanged", "deleted", "quarantined", "requests", "repaired",
+            "seconds")
+STATUSES = ("running", "ok", "failed", "parked", "held", "rejected")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,6 +39,10 @@ class HarvestRun:
     quarantined: int = 0
     requests: int = 0
     error: str | None = None
+    repaired: int = 0
+    full: bool = False
+    resume_after: str | None = None
+    seconds: float = 0.0
 
     @property
     def harvested(self) -> int:
@@ -47,6 +61,8 @@ class Checkpoint:
     set_spec: str | None
     token: str | None
     pages: int
+    #: ``listing`` (pages still to fetch) or ``finishing`` (every page stored).
+    stage: str = "listing"
 
 
 class HarvestRuns:
@@ -54,17 +70,31 @@ class HarvestRuns:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self.log = RunLog(db)
 
-    def start(self, source_id: str, from_param: str | None, until_param: str | None) -> int:
+    def start(self, source_id: str, from_param: str | None, until_param: str | None,
+              *, full: bool = False) -> int:
         with self._db.transaction() as conn:
             cursor = conn.execute(
-                "INSERT INTO harvest_runs(source_id, started_at, status, from_param, until_param)"
-                " VALUES (?,?,?,?,?)",
-                (source_id, utc_now(), "running", from_param, until_param),
+                "INSERT INTO harvest_runs(source_id, started_at, status, from_param, until_param,"
+                " full) VALUES (?,?,?,?,?,?)",
+                (source_id, utc_now(), "running", from_param, until_param, int(full)),
             )
             return int(cursor.lastrowid or 0)
 
-    def add_counts(self, run_id: int, **counts: int) -> None:
+    def set_window(self, run_id: int, from_param: str | None, until_param: str | None) -> None:
+        """Record the window actually asked for (e.g. after falling back to days)."""
+        with self._db.transaction() as conn:
+            conn.execute("UPDATE harvest_runs SET from_param = ?, until_param = ? WHERE id = ?",
+                         (from_param, until_param, run_id))
+
+    def resume(self, run_id: int) -> None:
+        """Mark a parked or failed run as running again (resumed from its checkpoint)."""
+        with self._db.transaction() as conn:
+            conn.execute("UPDATE harvest_runs SET status = 'running', resume_after = NULL,"
+                         " finished_at = NULL WHERE id = ?", (run_id,))
+
+    def add_counts(self, run_id: int, **counts: float) -> None:
         """Add to a run's counters (inside the caller's transaction, if any)."""
         unknown = set(counts) - set(COUNTERS)
         if unknown:
@@ -78,12 +108,42 @@ class HarvestRuns:
                 (*counts.values(), run_id),
             )
 
-    def finish(self, run_id: int, status: str, error: str | None = None) -> None:
+    def finish(self, run_id: int, status: str, error: str | None = None, *,
+               resume_after: str | None = None) -> None:
+        if status not in STATUSES:
+            raise ValueError(f"unknown run status {status!r}")
         with self._db.transaction() as conn:
             conn.execute(
-                "UPDATE harvest_runs SET status = ?, error = ?, finished_at = ? WHERE id = ?",
-                (status, error, utc_now(), run_id),
+                "UPDATE harvest_runs SET status = ?, error = ?, finished_at = ?,"
+                " resume_after = ? WHERE id = ?",
+                (status, error, utc_now(), resume_after, run_id),
             )
+
+    def latest(self, source_id: str) -> HarvestRun | None:
+        """The newest run of a source."""
+        runs = self.list(source_id, limit=1)
+        return runs[0] if runs else None
+
+    def held(self, source_id: str) -> HarvestRun | None:
+        """The oldest run of a source whose deletions wait for approval."""
+        row = self._db.connection().execute(
+            "SELECT * FROM harvest_runs WHERE source_id = ? AND status = 'held'"
+            " ORDER BY id LIMIT 1", (source_id,)).fetchone()
+        return None if row is None else _run(row)
+
+    def previous(self, run_id: int) -> HarvestRun | None:
+        """The run of the same source before ``run_id``."""
+        row = self._db.connection().execute(
+            "SELECT * FROM harvest_runs WHERE source_id = (SELECT source_id FROM harvest_runs"
+            " WHERE id = ?) AND id < ? ORDER BY id DESC LIMIT 1", (run_id, run_id)).fetchone()
+        return None if row is None else _run(row)
+
+    def last_full(self, source_id: str) -> HarvestRun | None:
+        """The newest completed full run of a source."""
+        row = self._db.connection().execute(
+            "SELECT * FROM harvest_runs WHERE source_id = ? AND full = 1 AND status = 'ok'"
+            " ORDER BY id DESC LIMIT 1", (source_id,)).fetchone()
+        return None if row is None else _run(row)
 
     def get(self, run_id: int) -> HarvestRun:
         row = (
@@ -111,13 +171,15 @@ class HarvestRuns:
         with self._db.transaction() as conn:
             conn.execute(
                 "INSERT INTO checkpoints(source_id, run_id, from_param, until_param, set_spec,"
-                " token, pages, updated_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(source_id)"
+                " token, pages, updated_at, stage) VALUES (?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT(source_id)"
                 " DO UPDATE SET run_id=excluded.run_id, from_param=excluded.from_param,"
                 " until_param=excluded.until_param, set_spec=excluded.set_spec,"
-                " token=excluded.token, pages=excluded.pages, updated_at=excluded.updated_at",
+                " token=excluded.token, pages=excluded.pages, updated_at=excluded.updated_at,"
+                " stage=excluded.stage",
                 (checkpoint.source_id, checkpoint.run_id, checkpoint.from_param,
                  checkpoint.until_param, checkpoint.set_spec, checkpoint.token,
-                 checkpoint.pages, utc_now()),
+                 checkpoint.pages, utc_now(), checkpoint.stage),
             )
 
     def checkpoint(self, source_id: str) -> Checkpoint | None:
@@ -131,7 +193,7 @@ class HarvestRuns:
         return Checkpoint(
             source_id=row["source_id"], run_id=row["run_id"], from_param=row["from_param"],
             until_param=row["until_param"], set_spec=row["set_spec"], token=row["token"],
-            pages=row["pages"],
+            pages=row["pages"], stage=row["stage"],
         )
 
     def clear_checkpoint(self, source_id: str) -> None:
@@ -140,4 +202,6 @@ class HarvestRuns:
 
 
 def _run(row: sqlite3.Row) -> HarvestRun:
-    return HarvestRun(**{field.name: row[field.name] for field in dataclasses.fields(HarvestRun)})
+    values = {field.name: row[field.name] for field in dataclasses.fields(HarvestRun)}
+    values["full"] = bool(values["full"])
+    return HarvestRun(**values)

@@ -1,0 +1,154 @@
+"""Harvest throughput: tsunagu into the store vs. lxml-only parsing vs. Sickle.
+
+Serves N oai_dc records (default 20,000) from the local OAI-PMH provider, in a
+separate process so that the server does not share the harvester's GIL, and
+harvests the same feed three ways in one run, printing records per second:
+
+* ``tsunagu``   — harvest_source into a fresh SQLite store (raw records, run
+                  log, checkpoints; the mapping hook is a no-op);
+* ``tsunagu+map`` — the same through the pipeline, mapping every record;
+* ``lxml only`` — the same pages fetched with the same transport and parsed with
+                  lxml, nothing stored (the limit);
+* ``sickle``    — Sickle 0.7.0 iterating ListRecords.
+
+Targets (issue #3): tsunagu >= 50% of lxml-only and >= 2x Sickle.
+
+    .venv/bin/python benchmarks/harvest.py [--records 20000] [--page-size 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import multiprocessing
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from lxml import etree
+from sickle import Sickle
+
+from tsunagu.config import Settings
+from tsunagu.demo.provider import FeedRecord, ProviderServer, write_feed
+from tsunagu.harvester import harvest_source
+from tsunagu.harvester.transport import HttpTransport
+from tsunagu.pipeline import Pipeline
+from tsunagu.records import RawRecord, Sector, Source
+from tsunagu.store import ChangeKind, Store
+
+DC = ('<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+      'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{n}番 富嶽三十六景 view {n}'
+      "</dc:title><dc:creator>葛飾北斎 (Hokusai)</dc:creator><dc:date>18{y:02d}</dc:date>"
+      "<dc:type>Image</dc:type><dc:subject>ukiyo-e</dc:subject><dc:subject>landscape"
+      "</dc:subject><dc:description>Woodblock print, sheet {n} of the series; ink and colour "
+      "on paper.</dc:description><dc:identifier>https://example.org/item/{n}</dc:identifier>"
+      "<dc:rights>http://creativecommons.org/publicdomain/zero/1.0/</dc:rights></oai_dc:dc>")
+OAI = "{http://www.openarchives.org/OAI/2.0/}"
+
+
+def serve(feed: Path, page_size: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    server = ProviderServer({"bench": feed}, page_size=page_size).start()
+    queue.put(server.base_url("bench"))
+    while True:
+        time.sleep(3600)
+
+
+def no_mapping(changes: Sequence[tuple[RawRecord, ChangeKind]], run_id: int) -> int:
+    return 0
+
+
+def timed_tsunagu(url: str, settings: Settings, directory: Path) -> tuple[int, float]:
+    store = Store(directory / "bench.sqlite3")
+    source = Source(id="bench", name="Bench", base_url=url, sector=Sector.MUSEUM)
+    store.sources.add(source)
+    started = time.perf_counter()
+    run = harvest_source(source, store, settings, on_page=no_mapping)
+    elapsed = time.perf_counter() - started
+    assert run.status == "ok", run.error
+    count = store.raw.count("bench")
+    store.close()
+    return count, elapsed
+
+
+def timed_pipeline(url: str, settings: Settings, directory: Path) -> tuple[int, float]:
+    pipeline = Pipeline(dataclasses.replace(settings, data_dir=directory))
+    pipeline.add_source(Source(id="bench", name="Bench", base_url=url, sector=Sector.MUSEUM))
+    started = time.perf_counter()
+    [run] = pipeline.harvest(["bench"])
+    elapsed = time.perf_counter() - started
+    assert run.status == "ok", run.error
+    count = pipeline.store.records.count()
+    pipeline.close()
+    return count, elapsed
+
+
+def timed_lxml(url: str, settings: Settings) -> tuple[int, float]:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    count = 0
+    started = time.perf_counter()
+    with HttpTransport(settings) as transport:
+        params = {"verb": "ListRecords", "metadataPrefix": "oai_dc"}
+        while True:
+            root = etree.fromstring(transport.get(url, params).body, parser)
+            count += len(root.findall(f"{OAI}ListRecords/{OAI}record"))
+            token = root.findtext(f"{OAI}ListRecords/{OAI}resumptionToken")
+            if not token:
+                break
+            params = {"verb": "ListRecords", "resumptionToken": token}
+    return count, time.perf_counter() - started
+
+
+def timed_sickle(url: str) -> tuple[int, float]:
+    started = time.perf_counter()
+    count = sum(1 for _ in Sickle(url, timeout=60).ListRecords(metadataPrefix="oai_dc"))
+    return count, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--page-size", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=3, help="best of N rounds")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        start = dt.datetime(2024, 1, 1)
+        feed = write_feed(directory / "bench.jsonl", (
+            FeedRecord(f"oai:bench.example:{n:06d}", start + dt.timedelta(seconds=n),
+                       DC.format(n=n, y=n % 100).encode(), ("prints",))
+            for n in range(args.records)), validate=False)
+        queue: multiprocessing.Queue[str] = multiprocessing.Queue()
+        server = multiprocessing.Process(target=serve, args=(feed, args.page_size, queue),
+                                         daemon=True)
+        server.start()
+        url = queue.get(timeout=60)
+        # No politeness delay: the same rules as Sickle (which has none), on our own server.
+        settings = Settings(data_dir=directory, allow_private_hosts=True, request_delay=0.0,
+                            request_delay_factor=0.0)
+        results: dict[str, list[tuple[int, float]]] = {}
+        try:
+            for round_ in range(args.rounds):
+                results.setdefault("lxml only", []).append(timed_lxml(url, settings))
+                results.setdefault("sickle", []).append(timed_sickle(url))
+                results.setdefault("tsunagu", []).append(
+                    timed_tsunagu(url, settings, directory / f"t{round_}"))
+                results.setdefault("tsunagu+map", []).append(
+                    timed_pipeline(url, settings, directory / f"p{round_}"))
+        finally:
+            server.terminate()
+    best = {name: max(count / seconds for count, seconds in runs)
+            for name, runs in results.items()}
+    print(f"{args.records} oai_dc records, pages of {args.page_size}, best of {args.rounds}")
+    print(f"{'harvester':<12} {'records':>8} {'seconds':>8} {'records/s':>10}")
+    for name, runs in results.items():
+        count, seconds = min(runs, key=lambda r: r[1])
+        print(f"{name:<12} {count:>8} {seconds:>8.2f} {best[name]:>10.0f}")
+    print(f"tsunagu / lxml only: {best['tsunagu'] / best['lxml only']:.0%} (target >= 50%)")
+    print(f"tsunagu / sickle:    {best['tsunagu'] / best['sickle']:.1f}x (target >= 2x)")
+    print(f"tsunagu+map / sickle: {best['tsunagu+map'] / best['sickle']:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,251 @@
+"""A configurable hostile OAI-PMH server on 127.0.0.1, for the harvester's tests.
+
+It serves ``records`` (mutable between runs) with ListRecords pages of
+``page_size``, ``from``/``until``/``set`` selection and resumption tokens that
+carry the offset, and misbehaves on request: a :class:`Fault` applies to the
+n-th ListRecords request (counting every request, retries included) or to every
+request from then on (``times=None``). Real sockets: stalls, dropped
+connections and truncated bodies are what a client really sees.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import gzip
+import http.server
+import socket
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from urllib.parse import parse_qs, urlsplit
+from xml.sax.saxutils import escape
+
+OAI = "http://www.openarchives.org/OAI/2.0/"
+SECOND = "YYYY-MM-DDThh:mm:ssZ"
+DAY = "YYYY-MM-DD"
+
+
+@dataclasses.dataclass
+class Item:
+    """One served record; ``title`` None makes it a deleted header."""
+
+    identifier: str
+    datestamp: str
+    title: str | None
+    sets: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass
+class Fault:
+    """Misbehave on ListRecords request number ``at`` (1-based), ``times`` times.
+
+    kinds: ``status`` (answer ``status`` with ``headers`` and a plain body),
+    ``stall`` (accept and never answer), ``drop`` (half the body, then close),
+    ``truncate`` (the page cut at 60%, connection closed, no length),
+    ``html``, ``gzip`` (gzip without Content-Encoding), ``empty`` (an extra page
+    without records that carries a token), ``repeat`` (the token of this page
+    again), ``expire`` (badResumptionToken), ``control`` (control characters
+    inside the first record of the page), ``bad_record`` (the first record's
+    XML broken beyond repair), ``refuse_seconds`` (badArgument for second
+    granularity from/until).
+    """
+
+    kind: str
+    at: int = 1
+    times: int | None = 1
+    status: int = 503
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def applies(self, number: int) -> bool:
+        return number >= self.at and (self.times is None or number < self.at + self.times)
+
+
+class HostileServer:
+    """The server; use as a context manager. ``requests`` logs every request."""
+
+    def __init__(self, items: list[Item], *, page_size: int = 10, granularity: str = SECOND,
+                 deleted_record: str = "persistent", faults: list[Fault] | None = None) -> None:
+        self.items = items
+        self.page_size = page_size
+        self.granularity = granularity
+        self.deleted_record = deleted_record
+        self.faults = faults or []
+        self.requests: list[dict[str, str]] = []
+        self.headers: list[dict[str, str]] = []
+        self.times: list[float] = []
+        self.list_requests = 0
+        self.clock = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
+        self._stop = threading.Event()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                outer._handle(self)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/oai"
+
+    def __enter__(self) -> HostileServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    # -- answering --------------------------------------------------------------
+    def _handle(self, handler: http.server.BaseHTTPRequestHandler) -> None:
+        query = {k: v[0] for k, v in parse_qs(urlsplit(handler.path).query).items()}
+        self.requests.append(query)
+        self.headers.append({k.lower(): v for k, v in handler.headers.items()})
+        self.times.append(time.monotonic())
+        fault = None
+        if query.get("verb") == "ListRecords":
+            self.list_requests += 1
+            fault = next((f for f in self.faults if f.applies(self.list_requests)), None)
+        if fault is not None and fault.kind == "stall":
+            self._stop.wait(30)
+            handler.close_connection = True
+            return
+        if fault is not None and fault.kind == "status":
+            self._send(handler, fault.status, b"busy, come back later", fault.headers)
+            return
+        if fault is not None and fault.kind == "html":
+            self._send(handler, 200, b"<!DOCTYPE html><html><body><h1>Maintenance</h1>"
+                       b"</body></html>", {"Content-Type": "text/html"})
+            return
+        body = self._answer(query, fault)
+        if fault is not None and fault.kind == "gzip":
+            self._send(handler, 200, gzip.compress(body))
+        elif fault is not None and fault.kind == "drop":
+            self._send(handler, 200, body[: len(body) // 2], length=len(body))
+            _close(handler)
+        elif fault is not None and fault.kind == "truncate":
+            self._send(handler, 200, body[: len(body) * 6 // 10], length=None)
+            _close(handler)
+        else:
+            self._send(handler, 200, body)
+
+    def _send(self, handler: http.server.BaseHTTPRequestHandler, status: int, body: bytes,
+              headers: dict[str, str] | None = None, *, length: int | bool | None = True) -> None:
+        handler.send_response(status)
+        for name, value in {"Content-Type": "text/xml; charset=utf-8", **(headers or {})}.items():
+            handler.send_header(name, value)
+        if length is True:
+            handler.send_header("Content-Length", str(len(body)))
+        elif length is None:
+            handler.send_header("Connection", "close")
+            handler.close_connection = True
+        else:
+            handler.send_header("Content-Length", str(length))
+        handler.end_headers()
+        handler.wfile.write(body)
+        handler.wfile.flush()
+
+    def _answer(self, query: dict[str, str], fault: Fault | None) -> bytes:
+        verb = query.get("verb")
+        if verb == "Identify":
+            return self._envelope(
+                f"<Identify><repositoryName>Hostile</repositoryName><baseURL>{self.url}"
+                f"</baseURL><protocolVersion>2.0</protocolVersion><adminEmail>a@example.org"
+                f"</adminEmail><earliestDatestamp>2000-01-01T00:00:00Z</earliestDatestamp>"
+                f"<deletedRecord>{self.deleted_record}</deletedRecord><granularity>"
+                f"{self.granularity}</granularity></Identify>")
+        if verb != "ListRecords":
+            return self._error("badVerb", "only Identify and ListRecords here")
+        if fault is not None and fault.kind == "expire" and "resumptionToken" in query:
+            return self._error("badResumptionToken", "the token has expired")
+        if "resumptionToken" in query:
+            try:
+                offset_text, from_, until, set_spec = query["resumptionToken"].split("|")
+                offset = int(offset_text)
+            except ValueError:
+                return self._error("badResumptionToken", "not a token of ours")
+        else:
+            offset, from_, until, set_spec = 0, query.get("from", ""), query.get("until", ""), \
+                query.get("set", "")
+            if (self.granularity == DAY and (len(from_) > 10 or len(until) > 10)) or (
+                    fault is not None and fault.kind == "refuse_seconds"
+                    and (len(from_) > 10 or len(until) > 10)):
+                return self._error("badArgument", "from/until must be YYYY-MM-DD")
+        selected = [item for item in self.items
+                    if (not set_spec or set_spec in item.sets)
+                    and (not from_ or item.datestamp[:len(from_)] >= from_)
+                    and (not until or item.datestamp[:len(until)] <= until)]
+        if not selected:
+            return self._error("noRecordsMatch", "nothing in this window")
+        if fault is not None and fault.kind == "empty":
+            page: list[Item] = []
+            # "+20" reads as 20 again but is a different token, as a real server's would be.
+            token = f"+{offset}|{from_}|{until}|{set_spec}"
+            next_offset = offset
+        else:
+            page = selected[offset: offset + self.page_size]
+            next_offset = offset + self.page_size
+            token = f"{next_offset}|{from_}|{until}|{set_spec}"
+        if fault is not None and fault.kind == "repeat" and "resumptionToken" in query:
+            token = query["resumptionToken"]
+        records = [self._record(item) for item in page]
+        if fault is not None and fault.kind == "control" and records:
+            records[0] = records[0].replace("<dc:title>", "<dc:title>bad\x0b\x1a&#x1B;")
+        if fault is not None and fault.kind == "bad_record" and records:
+            records[0] = records[0].replace("</dc:title>", "</dc:titel>")
+        more = next_offset < len(selected) or (fault is not None and fault.kind == "empty")
+        token_xml = (f'<resumptionToken completeListSize="{len(selected)}" cursor="{offset}">'
+                     f"{escape(token)}</resumptionToken>" if more else
+                     f'<resumptionToken completeListSize="{len(selected)}"/>')
+        return self._envelope(f"<ListRecords>{''.join(records)}{token_xml}</ListRecords>")
+
+    def _record(self, item: Item) -> str:
+        sets = "".join(f"<setSpec>{s}</setSpec>" for s in item.sets)
+        if item.title is None:
+            return (f'<record><header status="deleted"><identifier>{item.identifier}'
+                    f"</identifier><datestamp>{item.datestamp}</datestamp>{sets}</header>"
+                    "</record>")
+        return (f"<record><header><identifier>{item.identifier}</identifier><datestamp>"
+                f"{item.datestamp}</datestamp>{sets}</header><metadata><oai_dc:dc "
+                'xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+                'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+                f"<dc:title>{escape(item.title)}</dc:title><dc:identifier>{item.identifier}"
+                "</dc:identifier></oai_dc:dc></metadata></record>")
+
+    def _error(self, code: str, message: str) -> bytes:
+        return self._envelope(f'<error code="{code}">{message}</error>')
+
+    def _envelope(self, inner: str) -> bytes:
+        date = self.clock.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return (f'<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="{OAI}">'
+                f"<responseDate>{date}</responseDate><request>{self.url}</request>"
+                f"{inner}</OAI-PMH>\n").encode()
+
+
+def _close(handler: http.server.BaseHTTPRequestHandler) -> None:
+    handler.close_connection = True
+    with contextlib.suppress(OSError):
+        handler.connection.shutdown(socket.SHUT_RDWR)
+
+
+def items(count: int, *, prefix: str = "oai:hostile:", day: str = "2026-11-0",
+          sets: tuple[str, ...] = ()) -> list[Item]:
+    """``count`` live records with distinct identifiers and datestamps over nine days."""
+    return [Item(f"{prefix}{n:05d}", f"{day}{1 + n % 9}T10:00:00Z", f"Record {n} 東京", sets)
+            for n in range(count)]
+
+
+def http_date(seconds_from_now: float) -> str:
+    return format_datetime(datetime.now(UTC) + timedelta(seconds=seconds_from_now), usegmt=True)

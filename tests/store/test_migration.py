@@ -1,0 +1,55 @@
+"""A store written by schema version 1 is migrated in place when opened."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tsunagu.records import RawRecord, Sector, Source
+from tsunagu.store import ChangeKind, Store
+
+V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta VALUES ('schema_version', '1'), ('seq', '0');
+CREATE TABLE sources (id TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT,
+    base_url TEXT NOT NULL, metadata_prefix TEXT NOT NULL, sector TEXT NOT NULL,
+    set_specs TEXT NOT NULL DEFAULT '[]', default_rights TEXT, metadata_rights TEXT,
+    created_at TEXT NOT NULL, high_water TEXT);
+CREATE TABLE raw_records (source_id TEXT NOT NULL, oai_identifier TEXT NOT NULL,
+    datestamp TEXT NOT NULL, metadata_prefix TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,
+    set_specs TEXT NOT NULL DEFAULT '[]', xml BLOB NOT NULL, digest TEXT NOT NULL,
+    first_seen TEXT NOT NULL, last_changed TEXT NOT NULL, run_id INTEGER,
+    PRIMARY KEY (source_id, oai_identifier));
+CREATE TABLE harvest_runs (id INTEGER PRIMARY KEY AUTOINCREMENT, source_id TEXT NOT NULL,
+    started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL, from_param TEXT,
+    until_param TEXT, new INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0,
+    unchanged INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0,
+    quarantined INTEGER NOT NULL DEFAULT 0, requests INTEGER NOT NULL DEFAULT 0, error TEXT);
+INSERT INTO harvest_runs(source_id, started_at, status, new) VALUES ('old', 'x', 'ok', 7);
+CREATE TABLE checkpoints (source_id TEXT PRIMARY KEY, run_id INTEGER NOT NULL,
+    from_param TEXT, until_param TEXT, set_spec TEXT, token TEXT,
+    pages INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL);
+"""
+
+
+def test_version_1_store_gains_the_new_columns(tmp_path: Path) -> None:
+    path = tmp_path / "v1.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(V1)
+    conn.close()
+    store = Store(path)
+    try:
+        assert store.db.get_meta("schema_version") == "2"
+        old = store.runs.get(1)
+        assert old.new == 7 and old.repaired == 0 and not old.full and old.seconds == 0
+        store.sources.add(Source(id="old", name="Old", base_url="http://x", sector=Sector.OTHER))
+        run_id = store.runs.start("old", None, "2026-01-01", full=True)
+        raw = RawRecord("old", "oai:1", "2026-01-01", "oai_dc", xml=b"<dc/>")
+        # The second copy in the same run (another set) is recognised and skipped.
+        assert store.raw.put_many([raw, raw], run_id) == [ChangeKind.NEW, None]
+        assert store.raw.put_many([raw], run_id + 1) == [ChangeKind.UNCHANGED]
+    finally:
+        store.close()
+    again = Store(path)  # opening again changes nothing
+    assert again.db.get_meta("schema_version") == "2" and again.raw.count("old") == 1
+    again.close()

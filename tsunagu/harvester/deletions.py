@@ -1,0 +1,99 @@
+"""Deletions: staged during a run, guarded, then applied — or held for a person.
+
+A run never deletes as it goes. Records the server marks ``status="deleted"``,
+and, after a complete full harvest, live records the server no longer lists
+(reconciliation for servers without persistent deletions), are *staged* in the
+page's transaction. When the run completes, the mass-deletion guard compares
+them with the source's live records: above ``Settings.mass_deletion_share`` (and
+at least ``mass_deletion_min`` records) the run is ``held`` and nothing is
+deleted until ``tsunagu harvest approve SOURCE RUN``; otherwise the tombstones
+are written in batches (each with the mapping hook, which removes the records
+from the index). A truncated or failed run never gets here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from tsunagu.config import Settings
+from tsunagu.errors import HarvestError
+from tsunagu.records import RawRecord
+from tsunagu.store import ChangeKind, HarvestRun, Store
+
+logger = logging.getLogger(__name__)
+
+#: The pipeline's mapping hook: ``(changes, run id) -> records quarantined``.
+PageHook = Callable[[Sequence[tuple[RawRecord, ChangeKind]], int], int]
+
+BATCH = 500
+
+
+def guard_message(store: Store, source_id: str, run_id: int, settings: Settings) -> str | None:
+    """Why the run's staged deletions must be held, or None when they may go ahead."""
+    doomed = store.raw.live_pending_count(run_id)
+    live = store.raw.count(source_id)
+    if doomed < settings.mass_deletion_min or doomed <= settings.mass_deletion_share * live:
+        return None
+    share = doomed / live if live else 1.0
+    return (f"held: this run would delete {doomed} of {live} live records ({share:.0%}, more "
+            f"than the {settings.mass_deletion_share:.0%} allowed); nothing was deleted. "
+            f"Approve with `tsunagu harvest approve {source_id} {run_id}` or reject with "
+            f"`tsunagu harvest reject {source_id} {run_id}`")
+
+
+def apply_deletions(store: Store, run_id: int, on_page: PageHook) -> int:
+    """Write the run's staged deletions as tombstones; how many live records went."""
+    deleted = 0
+    while True:
+        batch = store.raw.pending_deletions(run_id, limit=BATCH)
+        if not batch:
+            return deleted
+        source_id = batch[0].source_id
+        with store.db.transaction():
+            # A record the run stored live after the deletion was staged wins.
+            alive = store.raw.seen_live_in_run(source_id, run_id,
+                                               [raw.oai_identifier for raw in batch])
+            doomed = [raw for raw in batch if raw.oai_identifier not in alive]
+            kinds = store.raw.put_many(doomed, run_id, skip_seen=False)
+            changes = [(raw, kind) for raw, kind in zip(doomed, kinds, strict=True)
+                       if kind is ChangeKind.DELETED]
+            on_page(changes, run_id)
+            store.runs.add_counts(run_id, deleted=len(changes))
+            store.runs.log.add_changes(run_id, [(raw.oai_identifier, "deleted")
+                                                for raw, _kind in changes])
+            store.raw.unstage(run_id, [raw.oai_identifier for raw in batch])
+        deleted += len(changes)
+
+
+def approve(store: Store, source_id: str, run_id: int, on_page: PageHook) -> HarvestRun:
+    """Apply a held run's deletions and complete it (a person said yes)."""
+    run = _held(store, source_id, run_id)
+    deleted = apply_deletions(store, run_id, on_page)
+    with store.db.transaction():
+        if run.until_param:
+            store.sources.set_high_water(source_id, run.until_param)
+        store.runs.log.add_issue(run_id, None, "approved",
+                                 f"deletions approved: {deleted} records deleted")
+        store.runs.finish(run_id, "ok")
+    logger.info("%s: run %d approved, %d records deleted", source_id, run_id, deleted)
+    return store.runs.get(run_id)
+
+
+def reject(store: Store, source_id: str, run_id: int) -> HarvestRun:
+    """Drop a held run's deletions (a person said no); the high-water mark stays."""
+    _held(store, source_id, run_id)
+    with store.db.transaction():
+        dropped = store.raw.discard_pending(run_id)
+        store.runs.log.add_issue(run_id, None, "rejected",
+                                 f"deletions rejected: {dropped} staged deletions dropped")
+        store.runs.finish(run_id, "rejected", f"{dropped} staged deletions rejected")
+    return store.runs.get(run_id)
+
+
+def _held(store: Store, source_id: str, run_id: int) -> HarvestRun:
+    run = store.runs.get(run_id)
+    if run.source_id != source_id or run.status != "held":
+        raise HarvestError(f"run {run_id} is not a held run of this source (it is "
+                           f"{run.status!r} of {run.source_id!r})", source_id=source_id)
+    return run
