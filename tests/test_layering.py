@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tsunagu"
-FOUNDATION = {"tsunagu", "tsunagu.records", "tsunagu.config", "tsunagu.errors"}
+FOUNDATION = {"tsunagu", "tsunagu.records", "tsunagu.config", "tsunagu.errors", "tsunagu.uses"}
 
 #: unit -> the tsunagu units it may import (besides itself).
 ALLOWED: dict[str, set[str]] = {
     "tsunagu.records": set(),
+    "tsunagu.uses": {"tsunagu.records"},
     "tsunagu.config": {"tsunagu"},
     "tsunagu.errors": set(),
     "tsunagu.store": FOUNDATION,
