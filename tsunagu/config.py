@@ -50,6 +50,9 @@ class Settings:
     error_budget: int = 100
     #: Empty pages in a row that carry a token before the list counts as a loop.
     max_empty_pages: int = 20
+    #: Fetch the next ListRecords page while the current one is stored (one request
+    #: in flight per source, so politeness is unchanged).
+    prefetch_pages: bool = True
     #: Incremental windows start this much before the last high-water mark (second
     #: granularity; day-granularity servers overlap by one day).
     overlap_seconds: int = 3600
@@ -60,6 +63,17 @@ class Settings:
     #: at least ``mass_deletion_min`` of them) is held until a person approves it.
     mass_deletion_share: float = 0.2
     mass_deletion_min: int = 10
+    # -- institutions (docs/institutions.md) ------------------------------------
+    #: A login session lasts this long (seconds); logging out or a password change ends it.
+    session_lifetime: float = 14 * 86400.0
+    #: An editor invitation can be accepted for this long (seconds).
+    invitation_lifetime: float = 7 * 86400.0
+    #: Records the validation sandbox harvests and maps from a draft source.
+    sandbox_sample_size: int = 50
+    #: Largest uploaded feed file (CSV, TSV, Excel, static repository), in bytes.
+    max_upload_bytes: int = 64 * 1024 * 1024
+    #: Seconds the worker sleeps between looks for due harvests.
+    worker_interval: float = 60.0
 
     @property
     def db_path(self) -> Path:

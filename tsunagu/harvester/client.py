@@ -8,8 +8,10 @@ most the page in flight and a re-run resumes from the stored token.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from tsunagu.config import Settings
 from tsunagu.errors import HarvestError, OAIError, TruncatedResponseError
@@ -82,36 +84,70 @@ class OAIClient:
         empty_pages = 0
         params = self._first_params(from_, until, set_spec) if token is None else {
             "verb": "ListRecords", "resumptionToken": token}
-        while True:
-            page = self._page(params)
-            yield page, params
-            if page.token is None:
-                return
-            if page.token in seen:
-                raise HarvestError(
-                    f"the server sent the resumption token {page.token!r} twice; "
-                    "stopping instead of looping", source_id=self.source.id,
-                )
-            seen.add(page.token)
-            empty_pages = empty_pages + 1 if not page.records else 0
-            if empty_pages > self._settings.max_empty_pages:
-                raise HarvestError(
-                    f"{empty_pages} empty pages in a row that carry a token; stopping",
-                    source_id=self.source.id,
-                )
-            params = {"verb": "ListRecords", "resumptionToken": page.token}
+        # The next page's bytes are fetched while this thread parses and stores the
+        # previous page: still one request at a time per host, and checkpoints name
+        # stored pages only. Parsing stays here so the fetch overlaps with it too.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="oai-prefetch") as ahead:
+            pending: Future[Response] | None = None
+            try:
+                page = self._page(params)
+                while True:
+                    stop: HarvestError | None = None
+                    try:
+                        next_params = self._next_params(page, seen, empty_pages)
+                    except HarvestError as exc:  # the page itself is still stored
+                        next_params, stop = None, exc
+                    if next_params is not None and self._settings.prefetch_pages:
+                        pending = ahead.submit(self._request, next_params)
+                    yield page, params
+                    if stop is not None:
+                        raise stop
+                    if next_params is None:
+                        return
+                    empty_pages = empty_pages + 1 if not page.records else 0
+                    params = next_params
+                    fetched = pending.result() if pending is not None else None
+                    pending = None
+                    page = self._page(params, fetched)
+            finally:
+                if pending is not None:
+                    pending.cancel()
+                    with contextlib.suppress(Exception):
+                        pending.result()
 
-    def _page(self, params: dict[str, str]) -> RecordPage:
-        """Fetch and parse one page; a page cut short is fetched again (bounded)."""
+    def _next_params(
+        self, page: RecordPage, seen: set[str], empty_pages: int
+    ) -> dict[str, str] | None:
+        """The request for the page after ``page``, or ``None`` at the end of the list."""
+        if page.token is None:
+            return None
+        if page.token in seen:
+            raise HarvestError(
+                f"the server sent the resumption token {page.token!r} twice; "
+                "stopping instead of looping", source_id=self.source.id,
+            )
+        seen.add(page.token)
+        if not page.records and empty_pages + 1 > self._settings.max_empty_pages:
+            raise HarvestError(
+                f"{empty_pages + 1} empty pages in a row that carry a token; stopping",
+                source_id=self.source.id,
+            )
+        return {"verb": "ListRecords", "resumptionToken": page.token}
+
+    def _page(self, params: dict[str, str],
+              response: Response | None = None) -> RecordPage:
+        """Parse one page (fetching it unless given); a page cut short is fetched again."""
         attempts = self._settings.retry_attempts
         for attempt in range(1, attempts + 1):
-            response = self._request(params)
+            if response is None:
+                response = self._request(params)
             try:
                 return parse_list_records(response.body, source_id=self.source.id,
                                           metadata_prefix=self.source.metadata_prefix)
             except TruncatedResponseError:
                 if attempt == attempts:
                     raise
+                response = None
                 delay = self._transport.backoff(attempt)
                 logger.warning("%s: truncated page; fetching it again in %.1fs",
                                self.source.id, delay)

@@ -244,7 +244,10 @@ def _local(element: etree._Element) -> str:
 
 
 def _child(element: etree._Element, name: str) -> etree._Element | None:
-    for child in element:
+    found = element.find(f"{{{OAI_NS}}}{name}")  # the usual case, fast
+    if found is not None:
+        return found
+    for child in element:  # a server that puts OAI elements in another namespace
         if _local(child) == name:
             return child
     return None

@@ -18,6 +18,7 @@ import ipaddress
 import logging
 import random
 import socket
+import threading
 import time
 import zlib
 from collections.abc import Callable, Mapping
@@ -139,6 +140,7 @@ class HttpTransport:
         self.deadline: float | None = None
         #: Requests made since the log was last drained.
         self.log: list[RequestEntry] = []
+        self._log_lock = threading.Lock()  # a prefetching client logs from a second thread
         self._client = httpx.Client(
             timeout=httpx.Timeout(
                 settings.read_timeout, connect=settings.connect_timeout
@@ -155,9 +157,14 @@ class HttpTransport:
     def close(self) -> None:
         self._client.close()
 
+    def _append(self, entry: RequestEntry) -> None:
+        with self._log_lock:
+            self.log.append(entry)
+
     def drain_log(self) -> list[RequestEntry]:
         """The requests logged since the last call."""
-        entries, self.log = self.log, []
+        with self._log_lock:
+            entries, self.log = self.log, []
         return entries
 
     def pause(self, seconds: float, reason: str) -> None:
@@ -229,7 +236,8 @@ class HttpTransport:
         raise TransportError(f"more than {MAX_REDIRECTS} redirects from {url}")
 
     def _get_once(self, url: str, params: Mapping[str, str] | None) -> Response:
-        self.requests += 1
+        with self._log_lock:
+            self.requests += 1
         at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         query = "&".join(f"{k}={v}" for k, v in (params or {}).items()) or urlsplit(url).query
         started = time.monotonic()
@@ -237,11 +245,11 @@ class HttpTransport:
             try:
                 response = self._fetch(url, params)
             except TransportError as exc:
-                self.log.append(RequestEntry(at, query, None, 0,
+                self._append(RequestEntry(at, query, None, 0,
                                              int((time.monotonic() - started) * 1000),
                                              str(exc)[:300]))
                 raise
-        self.log.append(RequestEntry(at, query, response.status, len(response.body),
+        self._append(RequestEntry(at, query, response.status, len(response.body),
                                      int((time.monotonic() - started) * 1000)))
         return response
 
