@@ -146,15 +146,16 @@ class Pipeline:
     ) -> int:
         """Map one page inside its transaction; returns how many were quarantined."""
         quarantined = 0
+        mapped = []
         for raw, kind in changes:
             rid = record_id(source.id, raw.oai_identifier)
             if raw.deleted:
                 self.store.records.delete(rid, source.id, raw.oai_identifier)
                 continue
-            if kind is ChangeKind.UNCHANGED and self.store.records.get(rid) is not None:
+            if kind is ChangeKind.UNCHANGED and self.store.records.exists(rid):
                 continue
             try:
-                self.store.records.put(map_record(raw, source))
+                mapped.append(map_record(raw, source))
             except MappingError as exc:
                 quarantined += 1
                 logger.warning("%s: record %s quarantined: %s", source.id,
@@ -163,6 +164,7 @@ class Pipeline:
                     source.id, raw.oai_identifier, stage="mapping", reason=str(exc),
                     raw=raw.xml, run_id=run_id,
                 )
+        self.store.records.put_many(mapped)
         return quarantined
 
     def update_index(self, *, rebuild: bool = False) -> IndexUpdate:

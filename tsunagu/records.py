@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -316,17 +317,28 @@ def record_id(source_id: str, oai_identifier: str) -> str:
 
 def record_to_dict(record: Record) -> dict[str, Any]:
     """The record as plain JSON-ready data (enums become their values)."""
-    data: dict[str, Any] = _plain(dataclasses.asdict(record))
+    data: dict[str, Any] = _plain(record)
     return data
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(cls))
+
+
 def _plain(value: Any) -> Any:
+    # Hand-rolled rather than dataclasses.asdict, which deep-copies every leaf and
+    # was the slowest step of storing a mapped record.
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return value
 
 

@@ -111,3 +111,15 @@ def test_removing_a_source_removes_its_records(store: Store) -> None:
     store.records.put(record("a"))
     store.sources.remove("tate")
     assert store.records.count() == 0 and store.raw.count("tate") == 0
+
+
+def test_put_many_reserves_one_sequence_value_per_record(store: Store) -> None:
+    before = store.records.last_seq()
+    store.records.put_many([record("a"), record("b", "Turner"), record("c")])
+    assert store.records.last_seq() == before + 3
+    changes = list(store.records.changes_since(before))
+    assert [seq for seq, _, _ in changes] == [before + 1, before + 2, before + 3]
+    assert store.records.exists("tate:b") and not store.records.exists("tate:zz")
+    assert store.records.get("tate:b") == record("b", "Turner")
+    store.records.put_many([])
+    assert store.records.last_seq() == before + 3

@@ -210,12 +210,16 @@ class Database:
             raise
         conn.execute("COMMIT")
 
-    def next_seq(self, conn: sqlite3.Connection) -> int:
-        """The next value of the change sequence (call inside a transaction)."""
+    def next_seq(self, conn: sqlite3.Connection, count: int = 1) -> int:
+        """Reserve ``count`` values of the change sequence; returns the first of them.
+
+        Call inside a transaction.
+        """
         row = conn.execute(
-            "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'seq' RETURNING value"
+            "UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'seq' RETURNING value",
+            (count,),
         ).fetchone()
-        return int(row[0])
+        return int(row[0]) - count + 1
 
     def get_meta(self, key: str) -> str | None:
         row = self.connection().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

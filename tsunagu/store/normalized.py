@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from tsunagu.records import Record, record_from_dict, record_to_dict
 from tsunagu.store.database import Database, utc_now
@@ -30,6 +30,33 @@ class NormalizedRecords:
                 (record.id, record.source_id, record.oai_identifier, data,
                  self._db.next_seq(conn), utc_now()),
             )
+
+    def put_many(self, records: Sequence[Record]) -> None:
+        """Insert or replace several records in one statement (one page at a time)."""
+        if not records:
+            return
+        now = utc_now()
+        with self._db.transaction() as conn:
+            first = self._db.next_seq(conn, len(records))
+            conn.executemany(
+                "INSERT INTO records(id, source_id, oai_identifier, deleted, data, seq, mapped_at)"
+                " VALUES (?,?,?,0,?,?,?) ON CONFLICT(id) DO UPDATE SET deleted=0,"
+                " data=excluded.data, seq=excluded.seq, mapped_at=excluded.mapped_at",
+                [
+                    (record.id, record.source_id, record.oai_identifier,
+                     json.dumps(record_to_dict(record), ensure_ascii=False,
+                                separators=(",", ":")),
+                     first + offset, now)
+                    for offset, record in enumerate(records)
+                ],
+            )
+
+    def exists(self, record_id: str) -> bool:
+        """Whether a live record with this id is stored (cheaper than :meth:`get`)."""
+        row = self._db.connection().execute(
+            "SELECT 1 FROM records WHERE id = ? AND deleted = 0", (record_id,)
+        ).fetchone()
+        return row is not None
 
     def delete(self, record_id: str, source_id: str, oai_identifier: str) -> None:
         """Turn a record into a tombstone (kept, but no longer shown or indexed)."""
