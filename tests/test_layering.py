@@ -14,26 +14,36 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tsunagu"
-FOUNDATION = {"tsunagu", "tsunagu.records", "tsunagu.config", "tsunagu.errors", "tsunagu.uses"}
+FOUNDATION = {"tsunagu", "tsunagu.records", "tsunagu.config", "tsunagu.errors", "tsunagu.uses",
+              "tsunagu.credits"}
 
 #: unit -> the tsunagu units it may import (besides itself).
 ALLOWED: dict[str, set[str]] = {
     "tsunagu.records": set(),
     "tsunagu.uses": {"tsunagu.records"},
+    "tsunagu.credits": {"tsunagu.records"},
     "tsunagu.config": {"tsunagu"},
     "tsunagu.errors": set(),
     "tsunagu.store": FOUNDATION,
     "tsunagu.harvester": FOUNDATION | {"tsunagu.store"},
     "tsunagu.mappings": FOUNDATION,
     "tsunagu.index": FOUNDATION,
-    "tsunagu.site": FOUNDATION | {"tsunagu.store", "tsunagu.index"},
+    "tsunagu.site": FOUNDATION | {"tsunagu.store", "tsunagu.index", "tsunagu.accounts",
+                                  "tsunagu.institutions"},
+    "tsunagu.accounts": FOUNDATION | {"tsunagu.store"},
+    "tsunagu.feeds": FOUNDATION | {"tsunagu.store", "tsunagu.harvester"},
+    "tsunagu.institutions": FOUNDATION | {"tsunagu.store", "tsunagu.harvester",
+                                          "tsunagu.mappings", "tsunagu.feeds",
+                                          "tsunagu.accounts", "tsunagu.pipeline"},
+    "tsunagu.worker": FOUNDATION | {"tsunagu.store", "tsunagu.pipeline"},
     "tsunagu.console": FOUNDATION | {"tsunagu.store", "tsunagu.harvester"},
     "tsunagu.demo": FOUNDATION | {"tsunagu.pipeline", "tsunagu.site", "tsunagu.store",
                                   "tsunagu.harvester", "tsunagu.console"},
     "tsunagu.pipeline": FOUNDATION | {"tsunagu.store", "tsunagu.harvester",
-                                      "tsunagu.mappings", "tsunagu.index"},
+                                      "tsunagu.mappings", "tsunagu.index", "tsunagu.feeds"},
     "tsunagu.cli": FOUNDATION | {"tsunagu.store", "tsunagu.harvester", "tsunagu.pipeline",
-                                 "tsunagu.site", "tsunagu.demo", "tsunagu.console"},
+                                 "tsunagu.site", "tsunagu.demo", "tsunagu.console",
+                                 "tsunagu.accounts", "tsunagu.worker"},
 }
 
 #: third-party top-level packages and the only units that may import them.
@@ -45,6 +55,8 @@ THIRD_PARTY: dict[str, set[str]] = {
     "jinja2": {"tsunagu.site"},
     "babel": {"tsunagu.site"},
     "uvicorn": {"tsunagu.site", "tsunagu.cli", "tsunagu.demo"},
+    "argon2": {"tsunagu.accounts"},
+    "openpyxl": {"tsunagu.feeds"},
 }
 
 

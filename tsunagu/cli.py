@@ -1,7 +1,8 @@
 """The ``tsunagu`` command line: the only place that configures logging.
 
-Subcommands: ``source add|list|remove``, ``harvest``, ``map``, ``index``,
-``serve`` and ``demo``. Errors from the stages are caught here and printed as
+Subcommands: ``source add|list|remove|publish|unpublish``, ``harvest``, ``map``,
+``index``, ``serve``, ``demo``, ``user add|list``, ``institution add|list`` and
+``worker``. Errors from the stages are caught here and printed as
 one clear line with exit status 2 (usage) or 1 (failure).
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import getpass
 import json
 import logging
 import sys
@@ -17,7 +19,7 @@ from collections.abc import Sequence
 from tsunagu import __version__
 from tsunagu.config import Settings
 from tsunagu.console import print_progress, print_report, print_runs
-from tsunagu.errors import TsunaguError
+from tsunagu.errors import ConfigError, TsunaguError
 from tsunagu.pipeline import Pipeline
 from tsunagu.records import Sector, Source
 
@@ -52,6 +54,33 @@ def build_parser() -> argparse.ArgumentParser:
     source_commands.add_parser("list", help="list registered sources")
     remove = source_commands.add_parser("remove", help="remove a source and its records")
     remove.add_argument("id")
+    for action in ("publish", "unpublish"):
+        status = source_commands.add_parser(
+            action, help=f"{action} a source (only published sources are in the index)")
+        status.add_argument("id")
+
+    user = commands.add_parser("user", help="user accounts (the first administrator)")
+    user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    user_add = user_commands.add_parser("add", help="add an administrator")
+    user_add.add_argument("--admin", required=True, metavar="EMAIL",
+                          help="the administrator's e-mail address")
+    user_add.add_argument("--name", help="the person's name")
+    user_add.add_argument("--password-stdin", action="store_true",
+                          help="read the password from standard input (first line)")
+    user_commands.add_parser("list", help="list users")
+
+    institution = commands.add_parser("institution", help="institutions that register feeds")
+    institution_commands = institution.add_subparsers(dest="institution_command",
+                                                      required=True, metavar="ACTION")
+    institution_add = institution_commands.add_parser("add", help="add an institution")
+    institution_add.add_argument("id", help="short id: a-z, 0-9, '-' and '_'")
+    institution_add.add_argument("--name", required=True)
+    institution_add.add_argument("--name-en")
+    institution_commands.add_parser("list", help="list institutions")
+
+    worker = commands.add_parser("worker", help="harvest due sources on their schedules")
+    worker.add_argument("--once", action="store_true",
+                        help="one round of due harvests, then exit")
 
     harvest = commands.add_parser(
         "harvest", help="harvest sources (incrementally); report/approve/reject runs",
@@ -120,6 +149,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if args.command == "source":
             return _source(pipeline, args)
+        if args.command in ("user", "institution"):
+            return _accounts(pipeline, args)
+        if args.command == "worker":
+            from tsunagu.worker import run_worker
+
+            made = run_worker(pipeline, once=args.once)
+            print(f"worker: {made} runs")
+            return 0
         if args.command == "harvest" and args.ids and args.ids[0] in RUN_ACTIONS:
             return _run_action(pipeline, args)
         if args.command == "harvest":
@@ -183,7 +220,46 @@ def _source(pipeline: Pipeline, args: argparse.Namespace) -> int:
     elif args.source_command == "remove":
         pipeline.store.sources.remove(args.id)
         print(f"removed {args.id}; run `tsunagu index` to update the index")
+    elif args.source_command in ("publish", "unpublish"):
+        update = (pipeline.publish if args.source_command == "publish"
+                  else pipeline.unpublish)(args.id)
+        print(f"{args.source_command}ed {args.id}; index: {update.documents} documents")
     return 0
+
+
+def _accounts(pipeline: Pipeline, args: argparse.Namespace) -> int:
+    """``user add --admin EMAIL``, ``user list``, ``institution add|list`` (the operator)."""
+    from tsunagu.accounts import create_admin, create_institution
+
+    store = pipeline.store
+    if args.command == "user" and args.user_command == "add":
+        user = create_admin(store, args.admin, _read_password(args.password_stdin),
+                            name=args.name)
+        print(f"added administrator {user.email} (user {user.id})")
+    elif args.command == "user":
+        for person in store.users.list():
+            print(f"{person.id}\t{person.email}\t{person.role}\t{person.status}\t"
+                  f"{person.institution_id or '-'}")
+    elif args.institution_command == "add":
+        institution = create_institution(store, None, args.id, args.name, name_en=args.name_en)
+        print(f"added institution {institution.id}")
+    else:
+        for institution in store.institutions.list():
+            print(f"{institution.id}\t{institution.name}\t{institution.name_en or ''}")
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    """The password from stdin's first line, or asked twice on a terminal."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise ConfigError("no terminal to ask the password on; use --password-stdin",
+                          field="password")
+    password = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != password:
+        raise ConfigError("the two passwords differ", field="password")
+    return password
 
 
 def _serve(settings: Settings, host: str, port: int) -> int:

@@ -46,6 +46,18 @@ class NotFoundError(TsunaguError):
     """A source, record or run that was asked for does not exist."""
 
 
+class AuthError(TsunaguError):
+    """Who is asking could not be established: wrong password, expired session or token."""
+
+
+class PermissionDeniedError(TsunaguError):
+    """The user or token is known but may not do this (a 403, or a 404 to hide it)."""
+
+
+class UploadError(TsunaguError):
+    """An uploaded feed file (CSV, TSV, Excel, static repository) cannot be read."""
+
+
 class StoreError(TsunaguError):
     """The SQLite store could not be read or written."""
 

@@ -15,9 +15,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from tsunagu.config import Settings
-from tsunagu.errors import MappingError, NotFoundError
+from tsunagu.errors import ConfigError, MappingError, NotFoundError
+from tsunagu.feeds import RejectedRow, ingest_records
 from tsunagu.harvester import (
     HostGates,
+    OAIClient,
     Progress,
     approve,
     check_url,
@@ -27,7 +29,7 @@ from tsunagu.harvester import (
 from tsunagu.harvester.report import run_report
 from tsunagu.index import Indexer
 from tsunagu.mappings import map_record
-from tsunagu.records import RawRecord, Source, record_id
+from tsunagu.records import FeedKind, RawRecord, Record, Source, SourceStatus, record_id
 from tsunagu.store import ChangeKind, HarvestRun, Store
 
 logger = logging.getLogger(__name__)
@@ -83,6 +85,11 @@ class Pipeline:
             [self.store.sources.get(sid) for sid in source_ids]
             if source_ids else self.store.sources.list()
         )
+        if any(source.kind is not FeedKind.OAI_PMH for source in sources) and source_ids:
+            raise ConfigError("only OAI-PMH sources are harvested; the others are fed by "
+                              "uploads", source_id=next(s.id for s in sources
+                                                        if s.kind is not FeedKind.OAI_PMH))
+        sources = [source for source in sources if source.kind is FeedKind.OAI_PMH]
         gates = HostGates(self.settings.request_delay, self.settings.request_delay_factor)
 
         def one(source: Source) -> HarvestRun:
@@ -103,6 +110,48 @@ class Pipeline:
             return [one(source) for source in sources]
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="harvest") as pool:
             return list(pool.map(in_worker, sources))
+
+    def ingest(self, source: Source, records: Sequence[RawRecord],
+               rejected: Sequence[RejectedRow] = (), *, note: str = "upload") -> HarvestRun:
+        """Store an uploaded feed (table rows or a static repository) as one run."""
+        return ingest_records(source, self.store, self.settings, records, rejected,
+                              on_page=lambda changes, rid: self._map_page(source, changes, rid),
+                              note=note)
+
+    def harvest_sample(self, source: Source, limit: int) -> list[Record]:
+        """Harvest and map the first ``limit`` records of an OAI-PMH source (the sandbox).
+
+        Records go into the store under the source (stored and mapped like any
+        harvested record, but no run is recorded and the high-water mark does not
+        move, so the first real harvest is a full one).
+        """
+        stored: list[RawRecord] = []
+        with OAIClient(source, self.settings) as client:
+            client.identify()
+            for page, _params in client.list_records():
+                stored.extend(raw for raw in page.records if not raw.deleted)
+                if len(stored) >= limit:
+                    break
+        sample = stored[:limit]
+        with self.store.db.transaction():
+            kinds = self.store.raw.put_many(sample, None, skip_seen=False)
+            # Mapped again even when unchanged: the source's settings may have changed.
+            self._map_page(source, [(raw, ChangeKind.UPDATED)
+                                    for raw, kind in zip(sample, kinds, strict=True)
+                                    if kind is not None], None)
+        found = (self.store.records.get(record_id(source.id, raw.oai_identifier))
+                 for raw in sample)
+        return [record for record in found if record is not None]
+
+    def publish(self, source_id: str) -> IndexUpdate:
+        """Make a source's records public and bring them into the index."""
+        self.store.sources.set_status(source_id, SourceStatus.PUBLISHED)
+        return self.update_index()
+
+    def unpublish(self, source_id: str) -> IndexUpdate:
+        """Take a source's records out of the public index (they stay in the store)."""
+        self.store.sources.set_status(source_id, SourceStatus.DRAFT)
+        return self.update_index()
 
     def approve(self, source_id: str, run_id: int) -> HarvestRun:
         """Apply the deletions of a run held by the mass-deletion guard."""
@@ -172,10 +221,14 @@ class Pipeline:
         indexer = Indexer(self.settings.index_dir)
         applied = indexer.applied_seq()
         last = self.store.records.last_seq()
+        # Only published sources reach the index; a record of a draft source counts
+        # as a deletion (publishing renumbers a source's records, see Sources.set_status).
+        public = self.store.sources.published_ids()
         if rebuild or indexer.needs_rebuild() or applied == 0 or applied > last:
-            indexer.rebuild(self.store.records.iter(), last)
+            indexer.rebuild((r for r in self.store.records.iter() if r.source_id in public), last)
             return IndexUpdate(True, self.store.records.count(), indexer.doc_count(), last)
-        changes = [(rid, record) for _seq, rid, record in self.store.records.changes_since(applied)]
+        changes = [(rid, record if record is None or record.source_id in public else None)
+                   for _seq, rid, record in self.store.records.changes_since(applied)]
         if changes:
             indexer.update(changes, last)
         return IndexUpdate(False, len(changes), indexer.doc_count(), last)

@@ -33,6 +33,37 @@ class Sector(enum.StrEnum):
     OTHER = "other"
 
 
+class SourceStatus(enum.StrEnum):
+    """Whether a source's records may reach the public index."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class FeedKind(enum.StrEnum):
+    """How a source's records arrive."""
+
+    OAI_PMH = "oai_pmh"
+    #: A CSV / TSV / Excel file uploaded with a column mapping.
+    TABULAR = "tabular"
+    #: An OAI-PMH static repository XML file.
+    STATIC = "static"
+
+
+class Schedule(enum.StrEnum):
+    """How often the worker harvests a source (``manual``: never on its own)."""
+
+    MANUAL = "manual"
+    HOURLY = "hourly"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+    @property
+    def interval_seconds(self) -> int | None:
+        """Seconds between scheduled runs, ``None`` for manual."""
+        return {"hourly": 3600, "daily": 86400, "weekly": 7 * 86400}.get(self.value)
+
+
 class ReuseLevel(enum.StrEnum):
     """What a person may do with an item, coarsely (``rights.md`` §3.2).
 
@@ -77,6 +108,19 @@ class RightsOrigin(enum.StrEnum):
     MEDIA = "media"
     ITEM = "item"
     SOURCE_DEFAULT = "source_default"
+    NONE = "none"
+
+
+class RightsFamily(enum.StrEnum):
+    """The vocabulary a canonical rights code belongs to (``rights.md`` §3.1)."""
+
+    CC_LICENSE = "cc_license"
+    CC_TOOL = "cc_tool"
+    RIGHTS_STATEMENTS = "rightsstatements"
+    JP_GOV_TERMS = "jp_gov_terms"
+    JP_FREE_USE_MARK = "jp_free_use_mark"
+    EUROPEANA_LEGACY = "europeana_legacy"
+    CUSTOM = "custom"
     NONE = "none"
 
 
@@ -188,6 +232,10 @@ class Rights:
     public_domain: bool = False
     other_restrictions: bool = False
     needs_check: bool = False
+    #: The vocabulary of ``code``; ``version`` (``4.0``) and CC port (``jp``) where known.
+    family: RightsFamily = RightsFamily.NONE
+    version: str | None = None
+    jurisdiction: str | None = None
 
 
 UNKNOWN_RIGHTS = Rights()
@@ -233,6 +281,16 @@ class Source:
     set_specs: tuple[str, ...] = ()
     default_rights: str | None = None
     metadata_rights: str | None = None
+    #: The institution that registered the feed (``None``: registered by the operator).
+    institution_id: str | None = None
+    #: Only the records of published sources reach the public index.
+    status: SourceStatus = SourceStatus.PUBLISHED
+    kind: FeedKind = FeedKind.OAI_PMH
+    schedule: Schedule = Schedule.DAILY
+    #: The prefecture of the institution (東京都 …), for the prefecture facet.
+    prefecture: str | None = None
+    #: BCP 47 tags of the languages the records are written in.
+    languages: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)

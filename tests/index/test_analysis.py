@@ -28,7 +28,7 @@ def index_tokens(text: str) -> list[tuple[str, int]]:
         ("Ｔｕｒｎｅｒ", "turner"),  # full-width Latin (NFKC) and case
         ("ﾎｸｻｲ", "ホクサイ"),  # half-width katakana
         ("ほくさい", "ホクサイ"),  # hiragana folded to katakana
-        ("ｶﾞｯｺｳ", "ガッコウ"),  # half-width voiced kana compose
+        ("ｶﾞｯｺｳ", "ガツコウ"),  # half-width voiced kana compose; small kana full size
         ("佐々木", "佐佐木"),  # kanji iteration mark
         ("いすゞ", "イスズ"),  # voiced kana iteration mark
         ("Tōkyō Café", "tokyo cafe"),  # Latin diacritics

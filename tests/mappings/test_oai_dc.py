@@ -176,8 +176,8 @@ def test_nijl_titles_readings_and_roles(load_record: RecordLoader, source: Sourc
     )
     assert record.agents[:3] == (
         Agent("賀茂真淵", "creator", "詠"),
-        Agent("加藤宇万伎", "creator", "編"),
-        Agent("上田秋成", "creator", "[補]"),
+        Agent("加藤宇万伎", "contributor", "編"),  # 編 (edited) and 補 (supplemented)
+        Agent("上田秋成", "contributor", "[補]"),  # are contributor roles
     )
     assert record.dates[0].year_start == 1791
     assert record.object_type is ObjectType.TEXT
@@ -206,17 +206,20 @@ def test_ndl_katakana_reading_pdm_and_thumbnail(load_record: RecordLoader,
     assert record.genre_raw == ("和古書", "書写資料")
 
 
-def test_kyoto_cc_by_bare_token_and_unparsed_period(load_record: RecordLoader,
+def test_kyoto_cc_by_bare_token_and_named_period(load_record: RecordLoader,
                                                     source: Source) -> None:
     record = _map(load_record("ja-kyoto-ichiya.xml"), source)
     assert record.languages == ("ja",)  # 「日本語」
-    assert record.agents[0] == Agent("紫狐菴蕪村", "creator", "[編]")
+    assert record.agents[0] == Agent("紫狐菴蕪村", "contributor", "[編]")
     assert record.rights.content.code == "CC-BY"
     assert record.rights.content.uri is None
     assert record.rights.content.reuse is ReuseLevel.OPEN
+    assert record.rights.content.needs_check  # no version given: 要確認
     assert record.dates[0].original == "[江戸後期]"
-    assert not record.dates[0].parsed
-    assert record.warnings == ("date_unparsed",)
+    assert (record.dates[0].year_start, record.dates[0].year_end) == (1781, 1868)
+    assert record.dates[0].approximate and record.dates[0].precision == "era"
+    assert record.periods == ("edo",)
+    assert record.warnings == ()
 
 
 def test_chiba_rights_statement_html_description_and_no_landing(

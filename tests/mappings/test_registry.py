@@ -18,9 +18,11 @@ PACKAGE = Path(tsunagu.mappings.__file__).parent
 ALLOWED_IMPORTS = {"tsunagu.records", "tsunagu.config", "tsunagu.errors"}
 
 
-def test_oai_dc_is_supported() -> None:
-    assert list_supported_prefixes() == ("oai_dc",)
-    assert "oai_dc" in registry.MAPPERS
+def test_every_format_of_issue_4_is_supported() -> None:
+    prefixes = set(list_supported_prefixes())
+    assert {"oai_dc", "qdc", "mods", "lido", "ead", "marcxml", "dcndl", "jpcoar_1.0",
+            "jpcoar_2.0", "jpcoar_2.1", "junii2", "edm"} <= prefixes
+    assert list(list_supported_prefixes()) == sorted(prefixes)
     with pytest.raises(TypeError):
         registry.MAPPERS["mods"] = registry.MAPPERS["oai_dc"]  # type: ignore[index]
 
@@ -47,13 +49,13 @@ def test_mapping_is_pure_and_stable(load_record: Callable[[str], RawRecord],
 
 
 def test_unknown_prefix(load_record: Callable[[str], RawRecord], source: Source) -> None:
-    raw = dataclasses.replace(load_record("zenodo-10357859.xml"), metadata_prefix="mods")
+    raw = dataclasses.replace(load_record("zenodo-10357859.xml"), metadata_prefix="premis")
     with pytest.raises(MappingError) as caught:
         map_record(raw, source)
     assert caught.value.field == "metadata_prefix"
     assert caught.value.source_id == "test"
     assert caught.value.record_id == "test:oai:zenodo.org:10357859"
-    assert "mods" in str(caught.value)
+    assert "premis" in str(caught.value)
 
 
 def test_deleted_record_is_not_mapped(source: Source) -> None:

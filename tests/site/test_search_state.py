@@ -151,3 +151,64 @@ def test_other_pages_take_no_parameters() -> None:
     reject_unknown_parameters([("to", "en")], allowed=("to", "next"))
     with pytest.raises(InvalidSearch, match="Unknown parameter “utm_source”"):
         reject_unknown_parameters([("utm_source", "x")], allowed=())
+
+
+# --- years, exact, sort, cursor (issue 6) ----------------------------------------------
+
+
+def test_new_parameters_parse_into_the_state() -> None:
+    state = parse("q=北斎&from=-200&to=1868&exact=1&sort=date_desc")
+    assert (state.year_from, state.year_to) == (-200, 1868)
+    assert (state.exact, state.sort) == (True, "date_desc")
+    assert state.is_filtered
+    assert parse("exact=&sort=&from=&to=") == SearchState()  # empty form fields are defaults
+
+
+def test_new_parameters_round_trip_and_links_drop_the_cursor() -> None:
+    state = parse("q=北斎&from=1800&exact=on&sort=title&cursor=abc")
+    assert parse(urlsplit(state.url()).query) == dataclasses.replace(state)
+    assert state.url() == "/search?q=%E5%8C%97%E6%96%8E&from=1800&exact=1&sort=title&cursor=abc"
+    toggled = state.toggled("reuse", "open")
+    assert toggled.cursor is None and toggled.sort == "title" and toggled.exact
+    assert state.on_page(2).cursor is None
+    assert state.sorted_by("date").sort == "date"
+    assert state.without_years().year_from is None
+    assert state.without_filters() == SearchState(text="北斎", exact=True, sort="title")
+    assert state.after("xyz").cursor == "xyz"
+
+
+def test_index_valued_facets_are_checked_against_known_values() -> None:
+    known = {"prefecture": ["東京都"], "period": ["edo"], "language": ["ja"],
+             "licence": ["PDM-1.0"]}
+    state = parse_search(
+        parse_qsl("prefecture=東京都&period=edo&language=ja&licence=PDM-1.0&use=commercial"
+                  "&image=yes"),
+        providers=PROVIDERS, known_values=known,
+    )
+    assert dict(state.filters)["prefecture"] == ("東京都",)
+    with pytest.raises(InvalidSearch, match="“大阪府” is not a valid value for “prefecture”"):
+        parse_search([("prefecture", "大阪府")], providers=PROVIDERS, known_values=known)
+    with pytest.raises(InvalidSearch, match="for “period”"):
+        parse("period=edo")  # nothing known: nothing accepted
+
+
+@pytest.mark.parametrize(
+    ("query", "fragment"),
+    [
+        ("from=x", "is not a year for “from”"),
+        ("to=-", "is not a year for “to”"),
+        ("from=１８００", "is not a year"),  # full-width digits
+        ("from=10000", "is not a year"),
+        ("from=5&to=4", "runs backwards"),
+        ("exact=2", "not a valid value for “exact”"),
+        ("sort=score", "not a valid value for “sort”"),
+        ("cursor=", "cursor is not valid"),
+        ("cursor=%E5%8C%97", "cursor is not valid"),
+        ("cursor=a&page=1", "either “page” or “cursor”"),
+        ("cursor=a&cursor=b", "may be given only once"),
+    ],
+)
+def test_bad_new_parameters_are_refused(query: str, fragment: str) -> None:
+    with pytest.raises(InvalidSearch) as caught:
+        parse(query)
+    assert fragment in str(caught.value)

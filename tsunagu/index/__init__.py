@@ -18,25 +18,39 @@ is then applied again next time, never lost)::
 Reading::
 
     index = SearchIndex(settings.index_dir)
-    results = index.search(SearchQuery("北斎", filters=(("reuse", ("open",)),)))
+    results = index.search(SearchQuery("北斎", filters=(("reuse", ("open",)),),
+                                       year_from=1800, sort="date"))
+    more = index.search(SearchQuery("北斎", sort="date", cursor=results.next_cursor))
 """
 
 from tsunagu.index.analysis import normalize_text
 from tsunagu.index.indexer import Indexer
-from tsunagu.index.query import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchQuery
-from tsunagu.index.results import FacetValue, Hit, SearchResults
-from tsunagu.index.schema import FACETS
+from tsunagu.index.query import (
+    MAX_PAGE_SIZE,
+    MAX_QUERY_LENGTH,
+    MAX_YEAR,
+    MIN_YEAR,
+    SORTS,
+    SearchQuery,
+)
+from tsunagu.index.results import FacetValue, Hit, SearchResults, Snippet
+from tsunagu.index.schema import FACETS, USE_VALUES
 from tsunagu.index.search import SearchIndex
 
 __all__ = [
     "FACETS",
     "MAX_PAGE_SIZE",
     "MAX_QUERY_LENGTH",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "SORTS",
+    "USE_VALUES",
     "FacetValue",
     "Hit",
     "Indexer",
     "SearchIndex",
     "SearchQuery",
     "SearchResults",
+    "Snippet",
     "normalize_text",
 ]

@@ -7,6 +7,8 @@ terms as the documents it should find:
 * NFKC, then case folding (``ﾎｸｻｲ`` → ``ホクサイ``, ``Ｔｕｒｎｅｒ`` → ``turner``);
 * hiragana folded to katakana (``ほくさい`` finds ``ホクサイ``);
 * iteration marks spelled out (``佐々木`` = ``佐佐木``, ``いすゞ`` = ``いすず``);
+* old and variant kanji to their modern forms (``國`` = ``国``, ``髙`` = ``高``), small
+  kana to full size and the long vowel mark dropped (:mod:`tsunagu.index.folding`);
 * diacritics stripped from Latin letters (``Tōkyō`` = ``tokyo``);
 * runs of CJK characters (kanji and kana) become overlapping bigrams
   (``葛飾北斎`` → ``葛飾 飾北 北斎``), so ``北斎`` finds ``葛飾北斎`` and ``東京``
@@ -18,6 +20,10 @@ terms as the documents it should find:
 * other words (Latin, digits, other scripts) are kept whole; English stop words
   are dropped *without* a position gap (phrases still match) and words are
   Porter-stemmed (``watercolours`` = ``watercolour``, ``studies`` = ``study``).
+
+:class:`ExactTokenizer` does none of the folding (the "exact" search): it cuts the
+text as it is, so ``國`` finds only ``國`` and ``Turner`` only ``Turner``.
+:class:`RomajiTokenizer` indexes romanized readings (:mod:`tsunagu.index.romaji`).
 
 Whoosh pickles the schema, analyzer included, into the index: the tokenizer is a
 stateless top-level class, so an index opens wherever ``tsunagu`` is importable.
@@ -33,6 +39,9 @@ from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter import stem as porter_stem
+
+from tsunagu.index.folding import LONG_VOWEL_MARK, kana_table, kanji_table
+from tsunagu.index.romaji import fold_romaji
 
 #: Separates the values of a multi-valued field; no phrase spans it.
 VALUE_SEPARATOR = "\x1e"
@@ -72,6 +81,7 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
+_LATE_FOLD: dict[int, str | None] = {**kanji_table(), **kana_table(), ord(LONG_VOWEL_MARK): None}
 
 
 def normalize_text(text: str) -> str:
@@ -82,9 +92,33 @@ def normalize_text(text: str) -> str:
     refer to the normalized text.
     """
     folded = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
-    if _ITERATION_MARKS.isdisjoint(folded):
-        return folded
-    return _expand_iteration_marks(folded)
+    if not _ITERATION_MARKS.isdisjoint(folded):
+        folded = _expand_iteration_marks(folded)
+    return folded.translate(_LATE_FOLD)
+
+
+def to_katakana(text: str) -> str:
+    """NFKC, case-folded, hiragana as katakana, nothing else folded (for romanizing:
+    small kana and the long vowel mark still count there)."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
+
+
+def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``normalize_text`` character by character, with each output character's
+    index in ``text`` (for highlighting the original text: NFKC and the long
+    vowel mark change lengths)."""
+    pieces: list[str] = []
+    origins: list[int] = []
+    for index, char in enumerate(text):
+        piece = unicodedata.normalize("NFKC", char).casefold().translate(_FOLD)
+        pieces.append(piece)
+        origins.extend([index] * len(piece))
+    joined = "".join(pieces)
+    if not _ITERATION_MARKS.isdisjoint(joined):
+        joined = _expand_iteration_marks(joined)  # one character for one: lengths kept
+    kept = [(c, o) for c, o in zip(joined, origins, strict=True) if ord(c) not in _LATE_FOLD
+            or _LATE_FOLD[ord(c)] is not None]
+    return "".join(c.translate(_LATE_FOLD) for c, _ in kept), [o for _, o in kept]
 
 
 def _expand_iteration_marks(text: str) -> str:
@@ -152,7 +186,7 @@ class CjkBigramTokenizer(Tokenizer):  # type: ignore[misc]
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         token.boost = 1.0
         token.stopped = False
-        text = normalize_text(value)
+        text = self.normalize(value)
         if not tokenize:
             token.text = token.original = text
             token.pos = start_pos
@@ -166,7 +200,7 @@ class CjkBigramTokenizer(Tokenizer):  # type: ignore[misc]
             if part_no:
                 pos += VALUE_POSITION_GAP
             width = 0
-            for term, term_pos, start, end in _terms(part, indexing):
+            for term, term_pos, start, end in _terms(part, indexing, self.word_term):
                 width = term_pos + 1
                 token.text = term
                 if keeporiginal:
@@ -180,14 +214,54 @@ class CjkBigramTokenizer(Tokenizer):  # type: ignore[misc]
             offset += len(part) + 1
 
 
-def _terms(text: str, indexing: bool) -> Iterator[tuple[str, int, int, int]]:
+    @staticmethod
+    def normalize(text: str) -> str:
+        """The form of ``text`` that is cut into terms."""
+        return normalize_text(text)
+
+    @staticmethod
+    def word_term(word: str) -> str | None:
+        """The term of one non-CJK word (``None`` to drop it)."""
+        return _word_term(word)
+
+
+class ExactTokenizer(CjkBigramTokenizer):
+    """Bigrams and words of the text exactly as written: no folding, no stemming."""
+
+    @staticmethod
+    def normalize(text: str) -> str:
+        return text
+
+    @staticmethod
+    def word_term(word: str) -> str | None:
+        return word
+
+
+class RomajiTokenizer(CjkBigramTokenizer):
+    """Romanized readings: words folded by :func:`~tsunagu.index.romaji.fold_romaji`."""
+
+    @staticmethod
+    def word_term(word: str) -> str | None:
+        return romaji_term(word)
+
+
+def romaji_term(word: str) -> str | None:
+    """The romaji-field term of one normalized Latin word (``None`` if it is not one)."""
+    if not (word.isascii() and word.replace("'", "").isalpha()) or word in STOP_WORDS:
+        return None
+    return fold_romaji(word) or None
+
+
+def _terms(
+    text: str, indexing: bool, word_term: Any = _word_term
+) -> Iterator[tuple[str, int, int, int]]:
     """``(term, relative position, start char, end char)`` for one value."""
     pos = 0
     for match in _TOKEN_RE.finditer(text):
         run = match.group("cjk")
         start = match.start()
         if run is None:
-            term = _word_term(match.group("word"))
+            term = word_term(match.group("word"))
             if term is not None:
                 yield term, pos, start, match.end()
                 pos += 1
@@ -204,11 +278,24 @@ def _terms(text: str, indexing: bool) -> Iterator[tuple[str, int, int, int]]:
         pos += len(run) - 1
 
 
-def analyze(text: str) -> list[str]:
-    """The query-time terms of ``text`` (no index-only unigrams), in order."""
-    return [term for term, _, _, _ in _terms(normalize_text(text), indexing=False)]
+def analyze(text: str, kind: str = "text") -> list[str]:
+    """The query-time terms of ``text`` (no index-only unigrams), in order.
+
+    ``kind`` is ``text`` (folded), ``exact`` (as written) or ``romaji``.
+    """
+    tokenizer = _TOKENIZERS[kind]
+    normalized = tokenizer.normalize(text)
+    terms = [term for term, _, _, _ in _terms(normalized, False, tokenizer.word_term)]
+    return [t for t in terms if t.isascii()] if kind == "romaji" else terms
 
 
-def make_analyzer() -> CjkBigramTokenizer:
-    """The analyzer of every text field."""
-    return CjkBigramTokenizer()
+_TOKENIZERS: dict[str, type[CjkBigramTokenizer]] = {
+    "text": CjkBigramTokenizer,
+    "exact": ExactTokenizer,
+    "romaji": RomajiTokenizer,
+}
+
+
+def make_analyzer(kind: str = "text") -> CjkBigramTokenizer:
+    """The analyzer of a text field: ``text`` (folded), ``exact`` or ``romaji``."""
+    return _TOKENIZERS[kind]()

@@ -15,6 +15,11 @@ query (a single CJK character becomes a prefix query over the bigrams, so
 must be adjacent (a phrase). A word matches if any searched field matches it,
 fields weighted by :data:`~tsunagu.index.schema.SEARCH_FIELDS`.
 
+With ``exact`` the words are searched as written (no folding, no stemming) in
+the ``exact`` field, which holds the title, alternative titles, agents, subjects
+and places. Latin words are also looked up among the romanized readings
+(``hokusai`` finds ほくさい), folded by :func:`~tsunagu.index.romaji.fold_romaji`.
+
 Only a query with nothing searchable left (``"!!"``, ``title:(``) or one that is
 too long raises :class:`~tsunagu.errors.QueryError`.
 """
@@ -30,18 +35,22 @@ from whoosh import query as wq
 
 from tsunagu.errors import QueryError
 from tsunagu.index.analysis import analyze, is_single_cjk
-from tsunagu.index.schema import FACETS, SEARCH_FIELDS
+from tsunagu.index.schema import EXACT_FIELD, FACETS, SEARCH_FIELDS
 
 #: The most results one page may hold.
 MAX_PAGE_SIZE = 100
 #: The longest query text accepted, in characters.
 MAX_QUERY_LENGTH = 500
+#: Result orders: relevance, oldest first, newest first, title, most reusable first.
+SORTS = ("relevance", "date", "date_desc", "title", "reuse")
+#: Years a year filter may name.
+MIN_YEAR, MAX_YEAR = -9999, 9999
 
-_BOOSTS = dict(SEARCH_FIELDS)
+_BOOSTS = {**dict(SEARCH_FIELDS), EXACT_FIELD: 1.0}
 _FIELD_ALIASES: dict[str, tuple[str, ...]] = {
-    "title": ("title", "title_alt"),
-    "agent": ("agents",),
-    "creator": ("agents",),
+    "title": ("title", "title_alt", "reading", "romaji"),
+    "agent": ("agents", "reading", "romaji"),
+    "creator": ("agents", "reading", "romaji"),
     "subject": ("subjects",),
     "place": ("places",),
     "provider": ("provider",),
@@ -55,14 +64,23 @@ class SearchQuery:
     """One search request: text, 1-based page, and selected facet values.
 
     ``filters`` pairs a facet name (one of :data:`FACETS`) with the values
-    selected in it: values of one facet are OR-ed, facets are AND-ed. Invalid
-    paging or an unknown facet name raises :class:`QueryError`.
+    selected in it: values of one facet are OR-ed, facets are AND-ed.
+    ``year_from``/``year_to`` keep the records whose year range overlaps them;
+    ``exact`` searches without folding; ``sort`` is one of :data:`SORTS`;
+    ``cursor`` (from :attr:`~tsunagu.index.results.SearchResults.next_cursor`)
+    continues a result list after its last hit, whatever ``page`` says. Invalid
+    values raise :class:`QueryError`.
     """
 
     text: str = ""
     page: int = 1
     page_size: int = 20
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    exact: bool = False
+    sort: str = "relevance"
+    cursor: str | None = None
 
     def __post_init__(self) -> None:
         if self.page < 1:
@@ -77,6 +95,20 @@ class SearchQuery:
                 raise QueryError(
                     f"unknown facet {facet!r}; facets are {', '.join(FACETS)}", field=facet
                 )
+        if self.sort not in SORTS:
+            raise QueryError(f"unknown sort {self.sort!r}; sorts are {', '.join(SORTS)}",
+                             field="sort")
+        for name in ("year_from", "year_to"):
+            year = getattr(self, name)
+            if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+                raise QueryError(f"{name} must be a year from {MIN_YEAR} to {MAX_YEAR}",
+                                 field=name)
+        if None not in (self.year_from, self.year_to) and self.year_from > self.year_to:  # type: ignore[operator]
+            raise QueryError("year_from is after year_to", field="year_from")
+
+    @property
+    def has_years(self) -> bool:
+        return self.year_from is not None or self.year_to is not None
 
     def selected(self, facet: str) -> tuple[str, ...]:
         """The values selected in ``facet`` (sorted, without repeats)."""
@@ -94,7 +126,7 @@ class _Clause:
 _OR = "OR"
 
 
-def compile_text(text: str) -> Any | None:
+def compile_text(text: str, *, exact: bool = False) -> Any | None:
     """The Whoosh query for ``text``, or ``None`` for a blank text (browse all)."""
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryError(
@@ -103,7 +135,7 @@ def compile_text(text: str) -> Any | None:
         )
     if not text.strip():
         return None
-    items = _scan(unicodedata.normalize("NFKC", text))
+    items = _scan(text if exact else unicodedata.normalize("NFKC", text), exact)
     groups: list[list[Any]] = []
     excluded: list[Any] = []
     join_next = False
@@ -111,7 +143,7 @@ def compile_text(text: str) -> Any | None:
         if not isinstance(item, _Clause):  # the OR marker
             join_next = bool(groups)
             continue
-        compiled = _compile_clause(item)
+        compiled = _compile_clause(item, exact)
         if compiled is None:
             continue
         if item.negated:
@@ -128,7 +160,12 @@ def compile_text(text: str) -> Any | None:
     return wq.AndNot(matched, wq.Or(excluded)) if excluded else matched
 
 
-def _scan(text: str) -> list[_Clause | str]:
+def query_words(text: str) -> list[str]:
+    """The positive words and phrases of a query (for snippets and did-you-mean)."""
+    return [item.text for item in _scan(text) if isinstance(item, _Clause) and not item.negated]
+
+
+def _scan(text: str, exact: bool = False) -> list[_Clause | str]:
     """Split a query into clauses and ``OR`` markers (never fails)."""
     items: list[_Clause | str] = []
     negate_next = False
@@ -137,13 +174,15 @@ def _scan(text: str) -> list[_Clause | str]:
         if text[pos].isspace():
             pos += 1
             continue
-        negated, fields, fielded = negate_next, tuple(_BOOSTS), False
+        all_fields = (EXACT_FIELD,) if exact else tuple(dict(SEARCH_FIELDS))
+        negated, fields, fielded = negate_next, all_fields, False
         negate_next = False
         if text[pos] == "-" and pos + 1 < end and not text[pos + 1].isspace():
             negated, pos = True, pos + 1
         match = _FIELD_RE.match(text, pos)
         if match and match.group(1).lower() in _FIELD_ALIASES:
             fields, pos = _FIELD_ALIASES[match.group(1).lower()], match.end()
+            fields = (EXACT_FIELD,) if exact else fields
             fielded = True
         if pos < end and text[pos] == '"':
             close = text.find('"', pos + 1)
@@ -165,11 +204,24 @@ def _scan(text: str) -> list[_Clause | str]:
     return items
 
 
-def _compile_clause(clause: _Clause) -> Any | None:
-    terms = analyze(clause.text)
-    if not terms:
+#: Where a one-character CJK word is looked for (a prefix over every bigram that
+#: starts with it): the short fields. Descriptions and readings hold so many
+#: bigrams per character that the expansion would cost more than it finds.
+SINGLE_CHARACTER_FIELDS = frozenset(("title", "title_alt", "agents", "subjects", "places",
+                                     EXACT_FIELD))
+
+
+def _compile_clause(clause: _Clause, exact: bool) -> Any | None:
+    queries = []
+    for field in clause.fields:
+        kind = "exact" if exact else "romaji" if field == "romaji" else "text"
+        terms = analyze(clause.text, kind)
+        if any(is_single_cjk(t) for t in terms) and field not in SINGLE_CHARACTER_FIELDS:
+            continue
+        if terms:
+            queries.append(_field_query(field, terms, clause.phrase))
+    if not queries:
         return None
-    queries = [_field_query(field, terms, clause.phrase) for field in clause.fields]
     return wq.Or(queries) if len(queries) > 1 else queries[0]
 
 
@@ -182,7 +234,11 @@ def _field_query(field: str, terms: list[str], phrase: bool) -> Any:
     return wq.Phrase(field, terms, boost=boost)
 
 
+#: Romaji words at least this long are prefixes of the indexed reading suffixes.
+ROMAJI_PREFIX_MIN = 3
+
+
 def _term_query(field: str, term: str, boost: float) -> Any:
-    if is_single_cjk(term):
+    if is_single_cjk(term) or (field == "romaji" and len(term) >= ROMAJI_PREFIX_MIN):
         return wq.Prefix(field, term, boost=boost)
     return wq.Term(field, term, boost=boost)

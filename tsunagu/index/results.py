@@ -8,6 +8,31 @@ from tsunagu.records import ObjectType, ReuseLevel, Sector
 
 
 @dataclasses.dataclass(frozen=True)
+class Snippet:
+    """A passage of a hit's text (as written) with the spans that matched the query.
+
+    ``highlights`` are ``(start, end)`` character offsets into ``text``, sorted
+    and not overlapping; :meth:`parts` cuts the text at them for rendering.
+    """
+
+    text: str
+    highlights: tuple[tuple[int, int], ...] = ()
+
+    def parts(self) -> list[tuple[str, bool]]:
+        """``(text, highlighted)`` pieces in order."""
+        pieces: list[tuple[str, bool]] = []
+        pos = 0
+        for start, end in self.highlights:
+            if start > pos:
+                pieces.append((self.text[pos:start], False))
+            pieces.append((self.text[start:end], True))
+            pos = end
+        if pos < len(self.text):
+            pieces.append((self.text[pos:], False))
+        return pieces
+
+
+@dataclasses.dataclass(frozen=True)
 class Hit:
     """One record in a result list, with what a result row shows."""
 
@@ -23,6 +48,7 @@ class Hit:
     rights_raw: str
     landing_url: str | None
     thumbnail_url: str | None
+    snippet: Snippet | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,6 +78,10 @@ class SearchResults:
     page_size: int
     hits: tuple[Hit, ...]
     facets: tuple[tuple[str, tuple[FacetValue, ...]], ...]
+    #: Continues the list after its last hit (``None`` on the last page).
+    next_cursor: str | None = None
+    #: A query made of the index's own words, offered when few hits were found.
+    did_you_mean: str | None = None
 
     def facet(self, name: str) -> tuple[FacetValue, ...]:
         """The values of facet ``name`` (empty when nothing was counted)."""

@@ -2,8 +2,13 @@
 
 Searched text fields all use :func:`~tsunagu.index.analysis.make_analyzer`;
 boosts are applied at query time (:data:`SEARCH_FIELDS`) so they can change
-without a rebuild. Facet fields are single-valued ``ID`` fields with columns
-(fast counting and sorting); the fields a result list shows are stored.
+without a rebuild. ``reading`` holds the kana readings of titles and names,
+``romaji`` their romanization (and ``ja-Latn`` forms), ``exact`` the short
+fields unfolded for the "exact" search. Facet fields hold one term per value
+(multi-valued facets several); they are counted from cached bitsets
+(:mod:`tsunagu.index.bitsets`), not by Whoosh. The years of the records' date
+ranges are terms too (``year_from``/``year_to``) for the year filter; the sort
+keys are columns; the fields a result list shows are stored.
 """
 
 from __future__ import annotations
@@ -13,17 +18,20 @@ from typing import Any
 
 from whoosh import fields
 
-from tsunagu.index.analysis import VALUE_SEPARATOR, make_analyzer, normalize_text
-from tsunagu.records import Record
+from tsunagu.index.analysis import VALUE_SEPARATOR, make_analyzer, normalize_text, to_katakana
+from tsunagu.index.romaji import reading_words
+from tsunagu.records import Permission, Record, ReuseLevel, Rights
 
 #: Bump whenever the schema or the analysis changes: old indexes need a rebuild.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 
 #: Searched text fields and their query-time boosts (title highest).
 SEARCH_FIELDS: tuple[tuple[str, float], ...] = (
     ("title", 6.0),
     ("title_alt", 4.0),
+    ("reading", 3.0),
     ("agents", 3.0),
+    ("romaji", 2.0),
     ("subjects", 2.0),
     ("places", 1.5),
     ("provider", 1.0),
@@ -34,9 +42,33 @@ SEARCH_FIELDS: tuple[tuple[str, float], ...] = (
 FACET_FIELDS: dict[str, str] = {
     "sector": "sector",
     "provider": "provider_id",
+    "prefecture": "prefecture",
     "type": "object_type",
+    "period": "period",
     "reuse": "reuse",
+    "use": "use",
+    "image": "image",
+    "language": "language",
+    "licence": "licence",
 }
+
+#: Facets whose values are a fixed vocabulary (the others are whatever the index holds).
+USE_VALUES = ("commercial", "modify", "no_attribution", "education")
+IMAGE_VALUES = ("yes", "no")
+
+#: The field searched by the "exact" toggle, and the fields copied into it.
+EXACT_FIELD = "exact"
+_EXACT_SOURCES = ("title", "title_alt", "agents", "subjects", "places")
+#: Where years of the date ranges are indexed (one term per record and field), and
+#: their decades (``year // 10``), so a year filter reads a few terms, not every year.
+YEAR_FROM, YEAR_TO = "year_from", "year_to"
+DECADE_FROM, DECADE_TO = "decade_from", "decade_to"
+#: Stored description text kept for snippets (characters).
+SNIPPET_SOURCE_LENGTH = 400
+
+_READING_LANGS = ("ja-kana", "ja-hira", "ja-hrkt")
+_ISO639_2 = {"jpn": "ja", "eng": "en", "chi": "zh", "zho": "zh", "kor": "ko", "ger": "de",
+             "deu": "de", "fre": "fr", "fra": "fr", "dut": "nl", "nld": "nl", "lat": "la"}
 
 #: The facets a search can count and filter on, in display order.
 FACETS: tuple[str, ...] = tuple(FACET_FIELDS)
@@ -48,8 +80,16 @@ PROVIDER_KEY_SEPARATOR = "\x1f"
 def build_schema() -> fields.Schema:
     """A fresh schema (analyzers included) for a new index."""
     analyzer = make_analyzer()
-    text = {name: fields.TEXT(analyzer=analyzer, phrase=True) for name, _ in SEARCH_FIELDS}
-    facets = {field: fields.ID(stored=True, sortable=True) for field in FACET_FIELDS.values()}
+    text = {
+        name: fields.TEXT(analyzer=make_analyzer("romaji") if name == "romaji" else analyzer,
+                          phrase=True)
+        for name, _ in SEARCH_FIELDS
+    }
+    text[EXACT_FIELD] = fields.TEXT(analyzer=make_analyzer("exact"), phrase=True)
+    facets = {
+        field: fields.KEYWORD(stored=True, lowercase=False, scorable=False)
+        for field in FACET_FIELDS.values()
+    }
     stored = {
         name: fields.STORED()
         for name in (
@@ -60,12 +100,16 @@ def build_schema() -> fields.Schema:
             "rights_raw",
             "landing_url",
             "thumbnail_url",
+            "snippet_source",
         )
     }
     return fields.Schema(
-        id=fields.ID(stored=True, unique=True),
-        provider_key=fields.ID(sortable=True),
+        id=fields.ID(stored=True, unique=True, sortable=True),
+        provider_key=fields.ID(),
         title_sort=fields.COLUMN(),
+        date_sort=fields.COLUMN(),
+        reuse_sort=fields.COLUMN(),
+        **{name: fields.ID() for name in (YEAR_FROM, YEAR_TO, DECADE_FROM, DECADE_TO)},
         **text,
         **facets,
         **stored,
@@ -78,21 +122,40 @@ def document_for(record: Record) -> dict[str, Any]:
     provider_names = [record.provider]
     if record.data_provider and record.data_provider != record.provider:
         provider_names.append(record.data_provider)
+    readings = [t.value for t in record.title_alt if _is_reading(t.lang)] + [
+        n.value for a in record.agents for n in a.alt_names if _is_reading(n.lang)
+    ]
+    latin = [t.value for t in record.title_alt if (t.lang or "").lower() == "ja-latn"] + [
+        n.value for a in record.agents for n in a.alt_names if (n.lang or "").lower() == "ja-latn"
+    ]
+    years = record.year_range
     document: dict[str, Any] = {
         "id": record.id,
         "title": record.title.value,
-        "title_alt": _join(t.value for t in record.title_alt),
+        "title_alt": _join(t.value for t in record.title_alt if not _is_reading(t.lang)),
+        "reading": _join(readings),
+        "romaji": _join([*(" ".join(reading_words(to_katakana(r))) for r in readings), *latin]),
         "agents": _join(a.name for a in record.agents),
         "subjects": _join(record.subjects),
         "places": _join(record.places),
         "provider": _join(provider_names),
         "description": _join(d.value for d in record.description),
+        EXACT_FIELD: "",
         "sector": record.sector.value,
         "provider_id": record.source_id,
         "provider_key": f"{record.source_id}{PROVIDER_KEY_SEPARATOR}{record.provider}",
+        "prefecture": _terms(record.prefectures),
         "object_type": record.object_type.value,
+        "period": _terms(record.periods),
         "reuse": content.reuse.value,
+        "use": _terms(permitted_uses(content)),
+        "image": "yes" if record.thumbnail_url or record.media else "no",
+        "language": _terms(_language(code) for code in record.languages),
+        "licence": content.code,
         "title_sort": sort_key(record.title.value, record.id),
+        "date_sort": f"{years[0] + 50_000 if years else 999_999:06d}\x00{record.id}".encode(),
+        "reuse_sort": f"{content.reuse.rank}\x00".encode()
+        + sort_key(record.title.value, record.id),
         "title_display": record.title.value,
         "provider_name": record.provider,
         "rights_code": content.code,
@@ -104,7 +167,50 @@ def document_for(record: Record) -> dict[str, Any]:
         "thumbnail_url": record.thumbnail_url,
     }
     document.update({name: value for name, value in optional.items() if value is not None})
+    document[EXACT_FIELD] = _join(
+        document[name] for name in _EXACT_SOURCES if isinstance(document.get(name), str)
+    )
+    if years is not None:
+        document[YEAR_FROM], document[YEAR_TO] = year_term(years[0]), year_term(years[1])
+        document[DECADE_FROM] = year_term(years[0] // 10)
+        document[DECADE_TO] = year_term(years[1] // 10)
+    description = _join(d.value for d in record.description)
+    if description:
+        document["snippet_source"] = description[:SNIPPET_SOURCE_LENGTH]
     return document
+
+
+def permitted_uses(rights: Rights) -> list[str]:
+    """The "permitted use" facet values of a rights scope (``rights.md`` §3.5)."""
+    uses = []
+    if rights.commercial is Permission.YES:
+        uses.append("commercial")
+    if rights.modify is Permission.YES:
+        uses.append("modify")
+    if not rights.attribution and rights.public_domain:
+        uses.append("no_attribution")
+    if rights.reuse.rank <= ReuseLevel.EDUCATION.rank:
+        uses.append("education")
+    return uses
+
+
+def year_term(year: int) -> str:
+    """The indexed term of a year (signed, so years before 1 CE work)."""
+    return str(year)
+
+
+def _is_reading(lang: str | None) -> bool:
+    return (lang or "").lower() in _READING_LANGS
+
+
+def _language(code: str) -> str:
+    primary = code.strip().lower().replace("_", "-").split("-")[0]
+    return _ISO639_2.get(primary, primary)
+
+
+def _terms(values: Iterable[str]) -> str:
+    """Multi-valued facet terms, space-separated (values never hold spaces)."""
+    return " ".join(dict.fromkeys(v.replace(" ", "_") for v in values if v))
 
 
 def sort_key(title: str, record_id: str) -> bytes:

@@ -5,6 +5,14 @@ Sources write ISO 639-1 (``ja``), ISO 639-2 bibliographic or terminology codes
 and sometimes full tags (``en-US``, ``ja-Kana``). The tables below cover the
 languages seen in the fixtures and in Japanese cultural-heritage feeds; a
 well-formed tag that is not in them is kept as given (lower-case language).
+
+Readings and romanizations are Japanese in another script: ``ja-Kana``
+(katakana yomi), ``ja-Hira`` (hiragana yomi, NIJL), ``ja-Latn`` (romaji); the
+names 「カタカナ」, 「ひらがな」, 「ローマ字」 give those tags. 「漢文」 (classical
+Chinese as read in Japan) is ``lzh`` (Literary Chinese), not modern ``zh``.
+Deprecated ISO 639-1 codes (``iw``, ``in``, ``ji``) become their current ones.
+Values holding several languages (``jpn; eng``, 「日本語・英語」) are split by
+:func:`normalize_languages`.
 """
 
 from __future__ import annotations
@@ -26,14 +34,23 @@ _ISO639_2 = {
     "bur": "my", "mya": "my", "mao": "mi", "mri": "mi", "wel": "cy", "cym": "cy",
     "ice": "is", "isl": "is", "arm": "hy", "hye": "hy", "geo": "ka", "kat": "ka",
     "baq": "eu", "eus": "eu", "mac": "mk", "mkd": "mk", "alb": "sq", "sqi": "sq",
-    "tgl": "tl", "ben": "bn", "urd": "ur", "epo": "eo",
+    "tgl": "tl", "ben": "bn", "urd": "ur", "epo": "eo", "gle": "ga", "gla": "gd",
+    "afr": "af", "cat": "ca", "est": "et", "lav": "lv", "lit": "lt", "bul": "bg",
+    "hrv": "hr", "srp": "sr", "slv": "sl", "bel": "be", "kaz": "kk", "khm": "km",
+    "lao": "lo", "nep": "ne", "pan": "pa", "swa": "sw", "yid": "yi", "jav": "jv",
+    "iw": "he", "in": "id", "ji": "yi", "jw": "jv",
 }
 
 #: Language names (English and Japanese, compared case-insensitively) to tags.
 _NAMES = {
     "japanese": "ja", "日本語": "ja", "和文": "ja", "国語": "ja",
     "english": "en", "英語": "en", "英文": "en",
-    "chinese": "zh", "中国語": "zh", "中文": "zh", "漢文": "zh", "中国文": "zh",
+    "chinese": "zh", "中国語": "zh", "中文": "zh", "中国文": "zh",
+    "漢文": "lzh", "漢籍": "lzh", "classical chinese": "lzh", "literary chinese": "lzh",
+    "カタカナ": "ja-Kana", "片仮名": "ja-Kana", "katakana": "ja-Kana", "ヨミ": "ja-Kana",
+    "ひらがな": "ja-Hira", "平仮名": "ja-Hira", "hiragana": "ja-Hira",
+    "ローマ字": "ja-Latn", "romaji": "ja-Latn", "rōmaji": "ja-Latn",
+    "japanese (romanized)": "ja-Latn", "古文": "ja",
     "korean": "ko", "韓国語": "ko", "朝鮮語": "ko", "ハングル": "ko",
     "french": "fr", "フランス語": "fr", "german": "de", "ドイツ語": "de",
     "spanish": "es", "スペイン語": "es", "portuguese": "pt", "ポルトガル語": "pt",
@@ -43,6 +60,7 @@ _NAMES = {
 }
 
 _TAG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$", re.IGNORECASE)
+_SEPARATORS = re.compile(r"\s*[;,、・/／|]\s*|\s+and\s+|\s*と\s*")
 _UNDETERMINED = frozenset({"und", "zxx", "mul", "mis"})
 
 
@@ -65,6 +83,24 @@ def normalize_language(value: str) -> str | None:
         return None
     head = _ISO639_2.get(head, head)
     return "-".join([head, *(_subtag_case(part) for part in rest)])
+
+
+def normalize_languages(value: str) -> tuple[str | None, ...]:
+    """Every language of a value that may list several (``jpn; eng``, 「日本語・英語」).
+
+    A value that is one language (「日本語（カタカナ）」 is not split) gives one
+    item; unreadable parts are ``None`` so that callers can warn.
+
+    >>> normalize_languages("jpn; eng"), normalize_languages("日本語・漢文")
+    (('ja', 'en'), ('ja', 'lzh'))
+    """
+    whole = normalize_language(value)
+    if whole is not None:
+        return (whole,)
+    parts = [part for part in _SEPARATORS.split(clean_text(value)) if part]
+    if len(parts) < 2:
+        return (None,)
+    return tuple(dict.fromkeys(normalize_language(part) for part in parts))
 
 
 def _subtag_case(part: str) -> str:

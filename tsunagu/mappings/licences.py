@@ -1,8 +1,10 @@
 """The rights vocabularies: Creative Commons, public-domain tools, RightsStatements.org.
 
 Turns one URI or one short token into a canonical code and URI (``rights.md``
-§1.1, §1.2, §3.4 step 2, §4 rows 1–39) and gives every code its reuse level
-(§3.2, §2.6). Free-text rules live in :mod:`tsunagu.mappings.rights`.
+§1.1, §1.2, §1.3 PDL1.0, §1.5, §3.4 steps 2–3, §4 rows 1–39, 64). What each code
+allows is in :mod:`tsunagu.mappings.rights_terms`; Japan Search codes in
+:mod:`tsunagu.mappings.jpsearch_codes`; free-text rules in
+:mod:`tsunagu.mappings.rights_text`.
 
 Canonical URIs use ``http://`` and a trailing slash, RightsStatements
 ``/vocab/``; no ``deed``, ``legalcode``, language or query.
@@ -14,7 +16,9 @@ import dataclasses
 import re
 from urllib.parse import urlsplit
 
-from tsunagu.records import ReuseLevel
+from tsunagu.mappings.jpsearch_codes import JPS_CODES
+from tsunagu.mappings.rights_terms import RS_IDS, classify_reuse, terms_of
+from tsunagu.records import ReuseLevel, RightsFamily
 
 CC_VERSIONS = frozenset({"1.0", "2.0", "2.1", "2.5", "3.0", "4.0"})
 #: Versions that exist unported (2.1 exists only as jurisdiction ports).
@@ -25,20 +29,7 @@ CC_TYPES = {
     "by-nc-sa": "BY-NC-SA", "by-nc-nd": "BY-NC-ND", "by-nd-nc": "BY-NC-ND",
 }
 #: The 12 RightsStatements.org IDs (canonical case) and their reuse levels.
-RS_LEVELS = {
-    "InC": ReuseLevel.NO_REUSE,
-    "InC-OW-EU": ReuseLevel.NO_REUSE,
-    "InC-EDU": ReuseLevel.EDUCATION,
-    "InC-NC": ReuseLevel.CONDITIONAL,
-    "InC-RUU": ReuseLevel.NO_REUSE,
-    "NoC-CR": ReuseLevel.CONDITIONAL,
-    "NoC-NC": ReuseLevel.CONDITIONAL,
-    "NoC-OKLR": ReuseLevel.CONDITIONAL,
-    "NoC-US": ReuseLevel.UNKNOWN,
-    "CNE": ReuseLevel.UNKNOWN,
-    "UND": ReuseLevel.UNKNOWN,
-    "NKC": ReuseLevel.UNKNOWN,  # "no known copyright": a belief, not a grant; never open unchecked
-}
+RS_LEVELS: dict[str, ReuseLevel] = {rs_id: terms_of(f"RS-{rs_id}").reuse for rs_id in RS_IDS}
 _RS_BY_FOLDED = {rs_id.casefold(): rs_id for rs_id in RS_LEVELS}
 #: Legacy Europeana statements (``rights.md`` §1.5).
 _EUROPEANA = {"rr-f": "InC", "rr-p": "InC", "rr-r": "InC", "unknown": "UND",
@@ -48,14 +39,33 @@ PD_TOOLS = {
     "CC0-1.0": "http://creativecommons.org/publicdomain/zero/1.0/",
     "PDM-1.0": "http://creativecommons.org/publicdomain/mark/1.0/",
 }
-#: Codes (whole values, case-insensitive) of Japan Search and of feeds seen in the data.
+#: Public Data License 1.0 (rights.md §1.3): any URL containing its page name.
+PDL_URI = "https://www.digital.go.jp/resources/open_data/public_data_license_v1.0"
+#: Whole-value codes (case-insensitive) seen in feeds besides Japan Search's.
 _TOKENS = {
-    "pdm": "PDM-1.0", "cc0": "CC0-1.0", "ccby": "CC-BY", "ccbysa": "CC-BY-SA",
-    "ccbync": "CC-BY-NC", "ccbyncsa": "CC-BY-NC-SA", "ccbynd": "CC-BY-ND",
-    "ccbyncnd": "CC-BY-NC-ND", "incr": "RS-InC", "incr_edu": "RS-InC-EDU",
-    "nocr_cont": "RS-NoC-CR", "nocr_other": "RS-NoC-OKLR", "uneval": "RS-CNE",
-    "undet": "RS-UND", "all-rights-reserved": "RS-InC", "all rights reserved": "RS-InC",
-    "著作権なし-契約による制限あり": "RS-NoC-CR",  # NDL label of NoC-CR
+    **JPS_CODES,
+    "all-rights-reserved": "RS-InC", "all rights reserved": "RS-InC",
+    "pdl1.0": "JP-PDL-1.0", "pdl 1.0": "JP-PDL-1.0",
+    # NDL access labels that say re-use is not licensed (rights.md §4 rows 52–53).
+    "インターネット公開(裁定)": "RS-InC", "図書館・個人送信限定": "RS-InC",
+    "国立国会図書館内限定": "RS-InC",
+    # SPDX identifiers (DataCite rightsIdentifier).
+    "cc-by-4.0": "CC-BY-4.0", "cc-by-sa-4.0": "CC-BY-SA-4.0", "cc-by-nc-4.0": "CC-BY-NC-4.0",
+    "cc-by-nd-4.0": "CC-BY-ND-4.0", "cc-by-nc-sa-4.0": "CC-BY-NC-SA-4.0",
+    "cc-by-nc-nd-4.0": "CC-BY-NC-ND-4.0", "cc0-1.0": "CC0-1.0",
+    # RightsStatements.org English labels as text.
+    **{label.casefold(): f"RS-{rs_id}" for rs_id, label in (
+        ("InC", "In Copyright"), ("InC-EDU", "In Copyright - Educational Use Permitted"),
+        ("InC-NC", "In Copyright - Non-Commercial Use Permitted"),
+        ("InC-RUU", "In Copyright - Rights-holder(s) Unlocatable or Unidentifiable"),
+        ("InC-OW-EU", "In Copyright - EU Orphan Work"),
+        ("NoC-CR", "No Copyright - Contractual Restrictions"),
+        ("NoC-NC", "No Copyright - Non-Commercial Use Only"),
+        ("NoC-OKLR", "No Copyright - Other Known Legal Restrictions"),
+        ("NoC-US", "No Copyright - United States"), ("CNE", "Copyright Not Evaluated"),
+        ("UND", "Copyright Undetermined"), ("NKC", "No Known Copyright"),
+        ("NKC", "No known copyright restrictions"),
+    )},
 }
 _CC_CODE = re.compile(
     r"^CC-BY(?P<nc>-NC)?(?P<mod>-ND|-SA)?(?:-(?P<version>\d\.\d)(?:-(?P<port>[A-Z]{2}))?)?$"
@@ -68,27 +78,12 @@ class Licence:
 
     code: str
     uri: str | None = None
+    #: Set only where the family is not the code's own (legacy Europeana URIs).
+    family: RightsFamily | None = None
 
     @property
     def reuse(self) -> ReuseLevel:
         return classify_reuse(self.code)
-
-
-def classify_reuse(code: str) -> ReuseLevel:
-    """The reuse level of a canonical code; anything unrecognised is ``UNKNOWN``.
-
-    Only PDM, CC0, CC BY and CC BY-SA (any version) are ``OPEN``.
-    """
-    if code in PD_TOOLS:
-        return ReuseLevel.OPEN
-    if code.startswith("RS-"):
-        return RS_LEVELS.get(code[3:], ReuseLevel.UNKNOWN)
-    match = _CC_CODE.match(code)
-    if match is None:
-        return ReuseLevel.UNKNOWN
-    if match.group("nc") or match.group("mod") == "-ND":
-        return ReuseLevel.CONDITIONAL
-    return ReuseLevel.OPEN
 
 
 def make_cc_licence(elements: str, version: str | None = None, port: str | None = None) -> Licence:
@@ -122,12 +117,14 @@ def find_rs_licence(rs_id: str) -> Licence | None:
 
 def parse_licence_token(token: str) -> Licence | None:
     """A known whole-value code (``pdm``, ``CC-BY``, ``ccbysa``, ``all-rights-reserved`` …)."""
-    key = " ".join(token.split()).casefold().strip(" .;,")
+    key = " ".join(token.split()).casefold().strip(" .;,").replace("–", "-")
     code = _TOKENS.get(key)
     if code is None:
         return None
     if code in PD_TOOLS:
         return Licence(code, PD_TOOLS[code])
+    if code == "JP-PDL-1.0":
+        return Licence(code, PDL_URI)
     if code.startswith("RS-") and key not in {"all-rights-reserved", "all rights reserved"}:
         return find_rs_licence(code[3:])
     return Licence(code)
@@ -143,6 +140,8 @@ def parse_licence_uri(uri: str) -> Licence | None:
     except ValueError:
         return None
     host = (parts.hostname or "").casefold().removeprefix("www.")
+    if host == "digital.go.jp" and "public_data_license_v1.0" in parts.path.casefold():
+        return Licence("JP-PDL-1.0", PDL_URI)
     segments = [s for s in parts.path.split("/") if s]
     if host == "creativecommons.org":
         return _cc_from_path(segments)
@@ -152,7 +151,8 @@ def parse_licence_uri(uri: str) -> Licence | None:
         return None
     if host == "europeana.eu" and len(segments) >= 2 and segments[0].casefold() == "rights":
         rs_id = _EUROPEANA.get(segments[1].casefold())
-        return find_rs_licence(rs_id) if rs_id else None
+        found = find_rs_licence(rs_id) if rs_id else None
+        return dataclasses.replace(found, family=RightsFamily.EUROPEANA_LEGACY) if found else None
     return None
 
 

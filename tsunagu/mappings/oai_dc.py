@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from tsunagu.mappings.agents import make_agent
+from tsunagu.mappings.agents import attach_readings, read_agents
 from tsunagu.mappings.dates import is_unknown_date, parse_date
 from tsunagu.mappings.document import collect_child_values, parse_metadata
 from tsunagu.mappings.identifiers import (
@@ -60,6 +60,7 @@ LANGUAGE_UNPARSED = "language_unparsed"
 
 _Values = dict[str, list[tuple[str, str | None]]]
 _MIME = re.compile(r"^[a-z]+/[a-z0-9.+-]+\s*(?:;.*)?$", re.IGNORECASE)
+_READING_TAGS = ("ja-Kana", "ja-Hira", "ja-Latn")
 _SKIPPED_DATE = re.compile(r"^info:eu-repo/", re.IGNORECASE)
 #: A coverage value that is only a date: years, ranges, decades, centuries, eras.
 _TEMPORAL = re.compile(
@@ -98,6 +99,8 @@ def map_oai_dc(raw: RawRecord, source: Source, record_id: str) -> Record:
     rights, rights_warnings = derive_rights_set(_raw_texts(values, "rights"), source)
     warnings.extend(rights_warnings)
     types = _texts(values, "type")
+    agents, agent_warnings = _agents(values)
+    warnings.extend(agent_warnings)
 
     return Record(
         id=record_id,
@@ -108,7 +111,7 @@ def map_oai_dc(raw: RawRecord, source: Source, record_id: str) -> Record:
         sector=source.sector,
         provider=source.name,
         title_alt=title_alt,
-        agents=_agents(values),
+        agents=agents,
         dates=dates,
         object_type=classify_object_type(types, _texts(values, "format")),
         genre_raw=types,
@@ -160,12 +163,27 @@ def _languages(values: _Values) -> tuple[tuple[str, ...], bool]:
     return tuple(tags), unparsed
 
 
-def _agents(values: _Values) -> tuple[Agent, ...]:
+def _agents(values: _Values) -> tuple[tuple[Agent, ...], list[str]]:
+    """Agents of creator/contributor/publisher; ``ja-Kana``/``ja-Hira``/``ja-Latn`` values
+    are readings of the names before them (NDL), attached as ``alt_names``."""
     agents: list[Agent] = []
+    warnings: list[str] = []
     for field, role in (("creator", "creator"), ("contributor", "contributor"),
                         ("publisher", "publisher")):
-        agents.extend(make_agent(text, role) for text in _texts(values, field))
-    return tuple(agents)
+        names: list[Agent] = []
+        readings: dict[str, list[str]] = {}
+        for text, lang in dict.fromkeys((clean_text(t), lang) for t, lang in values.get(field, [])):
+            tag = normalize_language(lang) if lang else None
+            if tag in _READING_TAGS and not is_placeholder(text):
+                readings.setdefault(tag, []).append(text)
+            elif not is_placeholder(text):
+                found, found_warnings = read_agents(text, role)
+                names.extend(found)
+                warnings.extend(found_warnings)
+        for tag, texts in readings.items():
+            names = list(attach_readings(names, texts, tag))
+        agents.extend(names)
+    return tuple(agents), warnings
 
 
 def _dates(raw_dates: Sequence[str], temporal: Sequence[str]) -> tuple[

@@ -13,6 +13,7 @@ an ``oai:host:`` prefix could merge records of a feed that mixes hosts).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 from collections.abc import Callable, Mapping
@@ -22,6 +23,8 @@ from typing import cast
 from lxml import etree
 
 from tsunagu.errors import MappingError
+from tsunagu.mappings.periods import derive_periods
+from tsunagu.mappings.places import derive_prefectures
 from tsunagu.records import RawRecord, Record, Source, record_id
 
 #: A format mapper: (raw record, its source, the record id) → record.
@@ -31,6 +34,25 @@ Mapper = Callable[[RawRecord, Source, str], Record]
 #: Mappers are imported on first use, so a format module is independent of the others.
 MAPPERS: Mapping[str, str] = MappingProxyType({
     "oai_dc": "tsunagu.mappings.oai_dc:map_oai_dc",
+    "tsunagu_row": "tsunagu.mappings.tabular:map_tabular",
+    "dcndl": "tsunagu.mappings.dcndl:map_dcndl",
+    "dcndl_simple": "tsunagu.mappings.dcndl_simple:map_dcndl_simple",
+    "jpcoar_1.0": "tsunagu.mappings.jpcoar:map_jpcoar",
+    "jpcoar_2.0": "tsunagu.mappings.jpcoar:map_jpcoar",
+    "jpcoar_2.1": "tsunagu.mappings.jpcoar:map_jpcoar",
+    "jpcoar": "tsunagu.mappings.jpcoar:map_jpcoar",
+    "junii2": "tsunagu.mappings.junii2:map_junii2",
+    "ead": "tsunagu.mappings.ead:map_ead",
+    "mods": "tsunagu.mappings.mods:map_mods",
+    "lido": "tsunagu.mappings.lido:map_lido",
+    "marc21": "tsunagu.mappings.marcxml:map_marcxml",
+    "marcxml": "tsunagu.mappings.marcxml:map_marcxml",
+    "MARC21": "tsunagu.mappings.marcxml:map_marcxml",
+    "qdc": "tsunagu.mappings.qdc:map_qdc",
+    "oai_qdc": "tsunagu.mappings.qdc:map_qdc",
+    "dcterms": "tsunagu.mappings.qdc:map_qdc",
+    "edm": "tsunagu.mappings.edm:map_edm",
+    "rdf": "tsunagu.mappings.edm:map_edm",
 })
 
 
@@ -81,9 +103,25 @@ def map_record(raw: RawRecord, source: Source) -> Record:
             source_id=source.id, record_id=identifier, field="metadata_prefix",
         )
     try:
-        return mapper(raw, source, identifier)
+        record = mapper(raw, source, identifier)
     except MappingError:
         raise
     except (ValueError, TypeError, UnicodeError, etree.LxmlError) as exc:
         raise MappingError(f"could not map the record: {exc}", source_id=source.id,
                            record_id=identifier) from exc
+    return add_derived_facets(record)
+
+
+def add_derived_facets(record: Record) -> Record:
+    """``record`` with the Japanese periods of its dates and the prefectures of its places.
+
+    Runs after every format mapper, so that each format gets both facets; values
+    a mapper already set come first.
+    """
+    periods = tuple(dict.fromkeys((*record.periods, *derive_periods(record.dates))))
+    prefectures = tuple(
+        dict.fromkeys((*record.prefectures, *derive_prefectures(record.places)))
+    )
+    if periods == record.periods and prefectures == record.prefectures:
+        return record
+    return dataclasses.replace(record, periods=periods, prefectures=prefectures)

@@ -1,45 +1,49 @@
 """Rights values of a record to normalized :class:`Rights` (``rights.md`` §3).
 
-A first normalization:
-
 * ``raw`` keeps the values exactly as received (trimmed, joined with `` | ``).
-* URIs are taken from the text and from HTML anchors (``<a href>``) and
-  canonicalized by :mod:`tsunagu.mappings.licences` (CC, CC0, PDM, the 12
-  RightsStatements.org statements, legacy Europeana).
-* Short tokens (``CC-BY``, ``CC BY 4.0``, ``pdm``, ``cc0``, Japan Search codes,
-  ``all-rights-reserved``) and named CC licences ("Creative Commons Attribution
-  4.0 International", 「クリエイティブ・コモンズ 表示 4.0 国際」) are read too;
-  without a version the code has none (``CC-BY``) and no URI.
-* A few unambiguous restrictions in free text (「無断転載を禁じます」, "All rights
-  reserved", 「事前の利用申請が必要」) give ``RS-InC`` (``method = rule``).
-* Everything else, including institution terms pages (code ``CUSTOM``), is
-  ``unknown``: free text is never guessed open.
-* Several statements that disagree: the most restrictive level wins and the
-  warning ``rights_conflict`` is given; an exception clause (「ただし」,
-  "except") keeps an open licence at ``conditional`` (``rights_exception``).
+* Each value is read by :mod:`tsunagu.mappings.rights_text`: URIs (also inside
+  HTML anchors), codes, licences by name and the institution's own wording.
+  The flags of every code come from :mod:`tsunagu.mappings.rights_terms`.
+* Within one tier (media, item, source default) the statements are combined:
+  wording whose restrictions a licence already has adds nothing; permissive
+  wording beside a stricter licence keeps the licence and needs checking;
+  anything else that disagrees is a conflict — the most restrictive level wins,
+  the permissions are AND-ed, ``needs_check`` is set and the warning
+  ``rights_conflict`` given.
+* Precedence: media over item over the source default
+  (:func:`derive_rights_set`).
+* An exception clause (「ただし」, "except") adds ``other_restrictions`` and keeps
+  an open licence at ``conditional`` (``rights_exception``). Links to an
+  institution's own terms beside a licence, a © notice beside a public-domain
+  tool, and everything read from wording need checking.
+* Licences named in a sentence about metadata set the metadata scope.
+* Nothing recognised: ``UNKNOWN`` (``CUSTOM`` when only a terms page is linked),
+  ``needs_check``, raw kept. Free text is never guessed open.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
-import unicodedata
 from collections.abc import Sequence
 
 import lxml.html
 from lxml import etree
 
-from tsunagu.mappings.licences import (
-    PD_TOOLS,
-    Licence,
+from tsunagu.mappings.licences import Licence, strip_version
+from tsunagu.mappings.rights_terms import (
+    Terms,
     classify_reuse,
-    make_cc_licence,
-    parse_licence_token,
-    parse_licence_uri,
-    strip_version,
+    family_of,
+    implies,
+    is_restrictive,
+    meet,
+    terms_of,
+    version_of,
 )
+from tsunagu.mappings.rights_text import Finding, Kind, Reading, read_value
 from tsunagu.mappings.text import HTML_PARSER
 from tsunagu.records import (
+    Media,
     ReuseLevel,
     Rights,
     RightsMethod,
@@ -56,60 +60,38 @@ RIGHTS_EXCEPTION = "rights_exception"
 
 RAW_SEPARATOR = " | "
 
-_URL = re.compile(
-    r"(?:https?://|(?<![\w./])(?:www\.)?(?:creativecommons|rightsstatements)\.org/)"
-    r"[A-Za-z0-9\-._~:/?#@!$&*+,;=%]+",
-    re.IGNORECASE,
-)
-_URL_TRAILING = ".,;:!?"
-_CC0 = re.compile(r"(?<![a-z0-9])(?:cc\s*-?\s*(?:0|zero)|creative\s*commons\s*zero)(?![0-9a-z])")
-_PDM = re.compile(r"public\s*domain\s*mark|パブリック・?ドメイン・?マーク")
-_CC_MARKER = re.compile(
-    r"(?<![a-z0-9])(?:cc|creative\s*commons|クリエイティブ\s*・?\s*コモンズ)(?![a-z])"
-)
-_CC_TOKEN = re.compile(
-    r"""
-    (?P<by>by|attribution|表示|帰属|アトリビューション)(?![a-z])
-    |(?P<nc>nc|non[\s-]?commercial|非営利|ノンコマーシャル)(?![a-z])
-    |(?P<nd>nd|no[\s-]?deriv(?:s|atives|ative\s+works)?|改変禁止|派生禁止|ノーデリブス)(?![a-z])
-    |(?P<sa>sa|share[\s-]?alike|継承)(?![a-z])
-    |(?:v(?:ersion)?\s*)?(?P<version>\d\.\d)(?!\d)
-    |(?P<port>jp|japan|日本)(?![a-z])
-    |(?:international|unported|generic|universal|licen[cs]e|ライセンス|国際)(?![a-z])
-    |[\s\-_/,.:;()\[\]・―ー–—]+
-    """,
-    re.VERBOSE,
-)
-_TOOL_TAIL = re.compile(r"(?:v(?:ersion)?\s*1\.0|1\.0|universal|[\s\-_()\[\].,])*")
-_RESTRICTIONS = re.compile(
-    r"all\s+rights\s+reserved|無断(?:転載|複製|使用|転用)|禁無断|転載を禁"
-    r"|事前の(?:利用)?申請が必要|事前に(?:利用)?申請|要許可|許諾が必要|承認が必要"
-    r"|advance application is required"
-)
-_EXCEPTIONS = re.compile(r"ただし|但し|除く|(?<![a-z])(?:but|except)(?![a-z])")
-
 
 @dataclasses.dataclass(frozen=True)
 class RightsAssessment:
-    """A normalized :class:`Rights` with the warnings its derivation raised."""
+    """A normalized :class:`Rights` with the warnings its derivation raised.
+
+    ``metadata`` is set when a value spoke about the metadata ("All metadata …
+    CC BY 3.0 NZ"); ``copyright_notice`` is the first © notice found.
+    """
 
     rights: Rights
     warnings: tuple[str, ...] = ()
+    metadata: Rights | None = None
+    copyright_notice: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
 class _Statement:
-    licence: Licence
-    method: RightsMethod
+    finding: Finding
     order: int
 
     @property
+    def licence(self) -> Licence:
+        return self.finding.licence
+
+    @property
     def reuse(self) -> ReuseLevel:
-        return self.licence.reuse
+        return self.finding.reuse
 
     @property
     def specificity(self) -> int:
-        return (2 if self.licence.uri else 0) + (1 if self.method is RightsMethod.URI else 0)
+        uri = 2 if self.licence.uri else 0
+        return uri + (1 if self.finding.method is RightsMethod.URI else 0)
 
 
 def normalize_rights(values: Sequence[str], *, default: str | None = None) -> Rights:
@@ -117,141 +99,159 @@ def normalize_rights(values: Sequence[str], *, default: str | None = None) -> Ri
     return assess_rights(values, default=default).rights
 
 
-def assess_rights(values: Sequence[str], *, default: str | None = None) -> RightsAssessment:
+def assess_rights(
+    values: Sequence[str],
+    *,
+    default: str | None = None,
+    origin: RightsOrigin = RightsOrigin.ITEM,
+) -> RightsAssessment:
     """Like :func:`normalize_rights`, with warnings (``rights_conflict`` …)."""
     received = [value.strip() for value in values if value and value.strip()]
     if not received:
         if default and default.strip():
-            assessed = assess_rights([default])
-            rights = dataclasses.replace(
-                assessed.rights, raw=default.strip(), method=RightsMethod.SOURCE_DEFAULT,
-                origin=RightsOrigin.SOURCE_DEFAULT,
-            )
-            return RightsAssessment(rights, assessed.warnings)
-        return RightsAssessment(Rights(), (NO_RIGHTS,))
+            assessed = assess_rights([default], origin=RightsOrigin.SOURCE_DEFAULT)
+            rights = dataclasses.replace(assessed.rights, raw=default.strip(),
+                                         method=RightsMethod.SOURCE_DEFAULT)
+            return dataclasses.replace(assessed, rights=rights)
+        return RightsAssessment(Rights(needs_check=True), (NO_RIGHTS,))
     raw = RAW_SEPARATOR.join(received)
-    statements: list[_Statement] = []
-    custom_urls: list[str] = []
-    for value in received:
-        _read_value(value, statements, custom_urls)
-    if not statements:
-        code, uri, method = "UNKNOWN", None, RightsMethod.NONE
-        if custom_urls:
-            code, uri, method = "CUSTOM", custom_urls[0], RightsMethod.URI
-        rights = Rights(code=code, uri=uri, raw=raw, method=method, origin=RightsOrigin.ITEM)
-        return RightsAssessment(rights, (RIGHTS_UNKNOWN,))
-    chosen = max(statements, key=lambda s: (s.reuse.rank, s.specificity, -s.order))
-    warnings: list[str] = []
-    if _disagree(statements):
-        warnings.append(RIGHTS_CONFLICT)
-    reuse = chosen.reuse
-    if reuse is ReuseLevel.OPEN and any(_EXCEPTIONS.search(_fold(v)) for v in received):
-        reuse = ReuseLevel.CONDITIONAL
-        warnings.append(RIGHTS_EXCEPTION)
-    if reuse is ReuseLevel.UNKNOWN:
-        warnings.append(RIGHTS_UNKNOWN)
-    rights = Rights(
-        code=chosen.licence.code, uri=chosen.licence.uri, reuse=reuse, raw=raw,
-        method=chosen.method, origin=RightsOrigin.ITEM,
-    )
-    return RightsAssessment(rights, tuple(warnings))
+    readings = [_read(value) for value in received]
+    findings = [f for reading in readings for f in reading.findings]
+    notice = next((r.copyright_notice for r in readings if r.copyright_notice), None)
+    custom_urls = [url for reading in readings for url in reading.custom_urls]
+    content = [f for f in findings if not f.metadata]
+    if not content and notice:
+        terms = dataclasses.replace(terms_of("RS-InC"), needs_check=True)  # © alone is weak
+        content = [Finding(Licence("RS-InC"), terms, RightsMethod.RULE, Kind.RESTRICTION)]
+    rights, warnings = _resolve(content, raw, origin, custom_urls)
+    if rights.code != "UNKNOWN":
+        rights = _adjust(rights, readings, custom_urls, notice, warnings)
+    metadata_findings = [f for f in findings if f.metadata]
+    metadata = None
+    if metadata_findings:
+        metadata, _ = _resolve(metadata_findings, raw, origin, [])
+    return RightsAssessment(rights, tuple(dict.fromkeys(warnings)), metadata, notice)
 
 
 def derive_rights_set(
-    values: Sequence[str], source: Source
+    values: Sequence[str], source: Source, *, media: Sequence[Media] = ()
 ) -> tuple[RightsSet, tuple[str, ...]]:
-    """Content rights from ``values`` (else the source default), metadata from the source.
+    """The three scopes of a record (``rights.md`` §3.3).
 
-    The thumbnail inherits the content rights (``rights.md`` §3.3).
+    Content: rights given on the media (``Media.rights``, origin ``media``) over
+    ``values`` (the item) over ``source.default_rights``. The thumbnail inherits
+    the content rights unless a thumbnail medium states its own. Metadata: a
+    sentence about metadata in ``values``, else ``source.metadata_rights``.
     """
-    content = assess_rights(values, default=source.default_rights)
-    metadata = (
-        normalize_rights((), default=source.metadata_rights)
-        if source.metadata_rights
-        else Rights()
-    )
-    rights_set = RightsSet(content=content.rights, thumbnail=content.rights, metadata=metadata)
-    return rights_set, content.warnings
+    item = assess_rights(values, default=source.default_rights)
+    warnings = list(item.warnings)
+    content = item.rights
+    full = [m.rights for m in media if m.rights is not None and m.role != "thumbnail"]
+    if full:
+        content, media_warnings = combine_media_rights(full)
+        warnings = [w for w in warnings if w not in {NO_RIGHTS, RIGHTS_UNKNOWN}]
+        warnings += media_warnings
+    thumbs = [m.rights for m in media if m.rights is not None and m.role == "thumbnail"]
+    thumbnail = combine_media_rights(thumbs)[0] if thumbs else content
+    if item.metadata is not None:
+        metadata = item.metadata
+    elif source.metadata_rights:
+        metadata = normalize_rights((), default=source.metadata_rights)
+    else:
+        metadata = Rights()
+    rights_set = RightsSet(content=content, thumbnail=thumbnail, metadata=metadata)
+    return rights_set, tuple(dict.fromkeys(warnings))
+
+
+def combine_media_rights(rights: Sequence[Rights]) -> tuple[Rights, tuple[str, ...]]:
+    """The rights of several media: equal → that one; different → most restrictive, flagged."""
+    first = max(rights, key=lambda r: r.reuse.rank)
+    chosen = dataclasses.replace(first, origin=RightsOrigin.MEDIA)
+    if len({(r.code, r.reuse) for r in rights}) == 1:
+        return chosen, ()
+    return dataclasses.replace(chosen, needs_check=True), (RIGHTS_CONFLICT,)
+
+
+def extract_copyright_notice(values: Sequence[str]) -> str | None:
+    """The first © / "Copyright …" notice in ``values`` (for ``Record.copyright_notice``)."""
+    return assess_rights(values).copyright_notice
 
 
 def is_open_code(code: str) -> bool:
-    """True for the codes that may be ``open``: PDM, CC0, CC BY and CC BY-SA."""
+    """True for the codes that may be ``open``: PDM, CC0, CC BY(-SA), GSTU 2.0, PDL1.0."""
     return classify_reuse(code) is ReuseLevel.OPEN
 
 
-def _read_value(value: str, statements: list[_Statement], custom_urls: list[str]) -> None:
-    """Add the statements found in one value; unrecognised URLs go to ``custom_urls``."""
-    before = len(statements)
+def _read(value: str) -> Reading:
     text, hrefs = _strip_html(value)
-    text = unicodedata.normalize("NFKC", text)
-    urls = [*hrefs, *(m.group().rstrip(_URL_TRAILING) for m in _URL.finditer(text))]
-    for url in urls:
-        licence = parse_licence_uri(url)
-        if licence is not None:
-            statements.append(_Statement(licence, RightsMethod.URI, len(statements)))
-        elif url.casefold().startswith(("http://", "https://")) and url not in custom_urls:
-            custom_urls.append(url)
-    prose = _fold(_URL.sub(" ", text))
-    for segment in re.split(r"\s*[;|]\s*", prose):
-        token = parse_licence_token(segment)
-        if token is not None:
-            statements.append(_Statement(token, RightsMethod.CODE, len(statements)))
-            continue
-        for licence, whole in _named_licences(segment):
-            method = RightsMethod.CODE if whole else RightsMethod.RULE
-            statements.append(_Statement(licence, method, len(statements)))
-    if len(statements) == before and _RESTRICTIONS.search(prose):
-        statements.append(_Statement(Licence("RS-InC"), RightsMethod.RULE, len(statements)))
+    return read_value(text, tuple(hrefs))
 
 
-def _named_licences(text: str) -> list[tuple[Licence, bool]]:
-    """CC licences, CC0 and PDM named in ``text``; ``whole`` when the name is the entire text."""
-    found: list[tuple[Licence, bool]] = []
-    for match in _CC0.finditer(text):
-        found.append((Licence("CC0-1.0", PD_TOOLS["CC0-1.0"]), _is_whole_tool(text, match)))
-    for match in _PDM.finditer(text):
-        found.append((Licence("PDM-1.0", PD_TOOLS["PDM-1.0"]), _is_whole_tool(text, match)))
-    if found:
-        return found
-    for match in _CC_MARKER.finditer(text):
-        licence, end = _scan_cc(text, match.end())
-        if licence is not None:
-            found.append((licence, _is_whole(text, match, end)))
-    return found
+def _resolve(
+    findings: Sequence[Finding], raw: str, origin: RightsOrigin, custom_urls: Sequence[str]
+) -> tuple[Rights, list[str]]:
+    """One :class:`Rights` from the findings of one tier, with warnings."""
+    licences = [f for f in findings if f.kind is Kind.LICENCE]
+    texts = [f for f in findings if f.kind is not Kind.LICENCE]
+    kept = list(licences)
+    contradicted = False
+    if licences:
+        base = meet([f.terms for f in licences])
+        for text in texts:
+            if is_restrictive(text.terms) and not implies(base, text.terms):
+                kept.append(text)
+            elif text.reuse.rank < base.reuse.rank:
+                contradicted = True  # wording promises more than the licence gives
+    else:
+        kept = texts
+    if not kept:
+        code, uri = ("CUSTOM", custom_urls[0]) if custom_urls else ("UNKNOWN", None)
+        method = RightsMethod.URI if custom_urls else RightsMethod.NONE
+        rights = Rights(code=code, uri=uri, raw=raw, method=method, origin=origin,
+                        family=family_of(code), needs_check=True)
+        return rights, [RIGHTS_UNKNOWN]
+    statements = [_Statement(f, n) for n, f in enumerate(kept)]
+    chosen = max(statements, key=lambda s: (s.reuse.rank, s.specificity, -s.order))
+    warnings: list[str] = []
+    terms = chosen.finding.terms
+    if _disagree(statements):
+        warnings.append(RIGHTS_CONFLICT)
+        terms = dataclasses.replace(meet([s.finding.terms for s in statements]),
+                                    needs_check=True)
+    if contradicted:
+        terms = dataclasses.replace(terms, needs_check=True)
+    if terms.reuse is ReuseLevel.UNKNOWN:
+        warnings.append(RIGHTS_UNKNOWN)
+    return _rights(chosen.licence, terms, raw, chosen.finding.method, origin), warnings
 
 
-def _scan_cc(text: str, position: int) -> tuple[Licence | None, int]:
-    """Read CC elements, version and port after a "CC" marker."""
-    elements: set[str] = set()
-    version: str | None = None
-    port: str | None = None
-    while True:
-        token = _CC_TOKEN.match(text, position)
-        if token is None or token.end() == position:
-            break
-        position = token.end()
-        kind = token.lastgroup
-        if kind in {"by", "nc", "nd", "sa"}:
-            elements.add(kind)
-        elif kind == "version" and version is None:
-            version = token.group("version")
-        elif kind == "port":
-            port = "jp"
-    if "by" not in elements or {"nd", "sa"} <= elements:
-        return None, position
-    code = "BY" + ("-NC" if "nc" in elements else "")
-    code += "-ND" if "nd" in elements else "-SA" if "sa" in elements else ""
-    return make_cc_licence(code, version, port), position
-
-
-def _is_whole(text: str, match: re.Match[str], end: int) -> bool:
-    return not text[: match.start()].strip(" -_()[]") and not text[end:].strip(" -_()[].,")
-
-
-def _is_whole_tool(text: str, match: re.Match[str]) -> bool:
-    return not text[: match.start()].strip(" -_()[]") and bool(
-        _TOOL_TAIL.fullmatch(text, match.end())
+def _rights(licence: Licence, terms: Terms, raw: str, method: RightsMethod,
+            origin: RightsOrigin) -> Rights:
+    version, jurisdiction = version_of(licence.code)
+    return Rights(
+        code=licence.code, uri=licence.uri, reuse=terms.reuse, raw=raw, method=method,
+        origin=origin, commercial=terms.commercial, modify=terms.modify,
+        education=terms.education, online=terms.online, attribution=terms.attribution,
+        share_alike=terms.share_alike, public_domain=terms.public_domain,
+        other_restrictions=terms.other_restrictions, needs_check=terms.needs_check,
+        family=licence.family or family_of(licence.code), version=version,
+        jurisdiction=jurisdiction,
     )
+
+
+def _adjust(rights: Rights, readings: Sequence[Reading], custom_urls: Sequence[str],
+            notice: str | None, warnings: list[str]) -> Rights:
+    """Exception clauses, terms pages beside a licence, © beside a public-domain tool."""
+    if any(reading.exception for reading in readings):
+        level = ReuseLevel.CONDITIONAL if rights.reuse is ReuseLevel.OPEN else rights.reuse
+        rights = dataclasses.replace(rights, reuse=level, other_restrictions=True,
+                                     needs_check=True)
+        warnings.append(RIGHTS_EXCEPTION)
+    if custom_urls and rights.uri not in custom_urls:
+        rights = dataclasses.replace(rights, needs_check=True)
+    if notice and rights.public_domain:
+        rights = dataclasses.replace(rights, needs_check=True)
+    return rights
 
 
 def _strip_html(value: str) -> tuple[str, list[str]]:
@@ -268,10 +268,6 @@ def _strip_html(value: str) -> tuple[str, list[str]]:
     return str(root.text_content()), [h for h in hrefs if h]
 
 
-def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
 def _disagree(statements: Sequence[_Statement]) -> bool:
     """True when statements differ in level or name different licences."""
     if len({s.reuse for s in statements}) > 1:
@@ -282,3 +278,4 @@ def _disagree(statements: Sequence[_Statement]) -> bool:
         return True
     versioned = {code for code in codes if code not in bases}
     return len(versioned) > 1
+

@@ -10,11 +10,15 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from tsunagu.errors import NotFoundError
+from tsunagu.errors import NotFoundError, QueryError
 from tsunagu.index import SearchIndex, SearchQuery, SearchResults
 from tsunagu.records import Record, Sector, Source
-from tsunagu.site.search_state import MAX_PAGE, SearchState, check_page_in_range
+from tsunagu.site.i18n import N_
+from tsunagu.site.search_state import MAX_PAGE, InvalidSearch, SearchState, check_page_in_range
 from tsunagu.store import Store
+
+#: Facets whose values come from the index (the provider's from the store).
+INDEX_VALUED_FACETS = ("prefecture", "period", "language", "licence")
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +101,10 @@ class Catalog:
         """The source ids a ``provider`` filter may name."""
         return frozenset(source.id for source in self._store.sources.list())
 
+    def facet_values(self) -> dict[str, frozenset[str]]:
+        """The values each index-valued facet may be filtered on."""
+        return {facet: self._index.known_values(facet) for facet in INDEX_VALUED_FACETS}
+
     def provider_names(self, lang: str) -> dict[str, str]:
         """Source id → name in ``lang``."""
         return {
@@ -115,8 +123,21 @@ class Catalog:
             page=state.page,
             page_size=self.page_size,
             filters=state.filters,
+            year_from=state.year_from,
+            year_to=state.year_to,
+            exact=state.exact,
+            sort=state.sort,
+            cursor=state.cursor,
         )
-        results = self._index.search(query)
+        try:
+            results = self._index.search(query)
+        except QueryError as exc:
+            if exc.field != "cursor":
+                raise
+            raise InvalidSearch(
+                N_("The cursor is not valid for this search; start again from the first page."),
+                field="cursor",
+            ) from exc
         pages = check_page_in_range(state, results.total, self.page_size)
         sources = {source.id: source for source in self._store.sources.list()}
         logger.debug("search %r: %d hits", state, results.total)

@@ -14,14 +14,57 @@ from collections.abc import Mapping
 
 from babel import Locale, UnknownLocaleError
 
-from tsunagu.records import ObjectType, ReuseLevel, RightsMethod, Sector
+from tsunagu.records import ObjectType, Record, ReuseLevel, RightsMethod, RightsOrigin, Sector
 from tsunagu.site.i18n import N_
+from tsunagu.site.rights_panel import RightsPanel, build_rights_panel
+from tsunagu.uses import Answer, IntendedUse
 
 FACET_NAMES: dict[str, str] = {
     "sector": N_("Kind of institution"),
     "provider": N_("Provider"),
     "type": N_("Type of material"),
     "reuse": N_("Re-use"),
+    "prefecture": N_("Prefecture"),
+    "period": N_("Period"),
+    "use": N_("Permitted use"),
+    "image": N_("Image"),
+    "language": N_("Language"),
+    "licence": N_("Licence"),
+}
+
+# The search facets "permitted use" (rights.md §3.5), "image" and "period".
+PERMITTED_USE_LABELS: dict[str, str] = {
+    "commercial": N_("Commercial use allowed"),
+    "modify": N_("Changes allowed"),
+    "no_attribution": N_("No credit needed"),
+    "education": N_("Usable in class"),
+}
+IMAGE_LABELS: dict[str, str] = {"yes": N_("With image"), "no": N_("Without image")}
+PERIOD_LABELS: dict[str, str] = {
+    "jomon": N_("Jōmon period"),
+    "yayoi": N_("Yayoi period"),
+    "kofun": N_("Kofun period"),
+    "asuka": N_("Asuka period"),
+    "nara": N_("Nara period"),
+    "heian": N_("Heian period"),
+    "kamakura": N_("Kamakura period"),
+    "nanbokucho": N_("Nanboku-chō period"),
+    "muromachi": N_("Muromachi period"),
+    "sengoku": N_("Sengoku period"),
+    "azuchi_momoyama": N_("Azuchi-Momoyama period"),
+    "edo": N_("Edo period"),
+    "meiji": N_("Meiji era"),
+    "taisho": N_("Taishō era"),
+    "showa": N_("Shōwa era"),
+    "heisei": N_("Heisei era"),
+    "reiwa": N_("Reiwa era"),
+}
+SORT_LABELS: dict[str, str] = {
+    "relevance": N_("Best match"),
+    "date": N_("Oldest first"),
+    "date_desc": N_("Newest first"),
+    "title": N_("Title"),
+    "reuse": N_("Most reusable first"),
 }
 
 SECTOR_LABELS: dict[str, str] = {
@@ -97,6 +140,7 @@ LICENCE_LABELS: dict[str, str] = {
     "JP-PDL-1.0": N_("Public Data License 1.0 (Japan)"),
     "JP-GSTU-2.0": N_("Government of Japan Standard Terms of Use 2.0"),
     "JP-GSTU-1.0": N_("Government of Japan Standard Terms of Use 1.0"),
+    "JP-GSTU": N_("Government of Japan Standard Terms of Use (version not stated)"),
     "JP-FUM-COPY": N_("Free Use Mark: print-out, copy and free distribution"),
     "JP-FUM-DISABLED": N_("Free Use Mark: non-commercial use for people with disabilities"),
     "JP-FUM-SCHOOL": N_("Free Use Mark: non-commercial use in school education"),
@@ -109,7 +153,14 @@ _CC_CODE = re.compile(r"^CC-(BY(?:-NC)?(?:-ND|-SA)?)(?:-(\d\.\d))?(?:-([A-Z]{2})
 
 def facet_value_label(facet: str, value: str) -> str | None:
     """The message id for a controlled facet value (``None`` for providers)."""
-    table = {"sector": SECTOR_LABELS, "type": TYPE_LABELS, "reuse": REUSE_LABELS}.get(facet)
+    table = {
+        "sector": SECTOR_LABELS,
+        "type": TYPE_LABELS,
+        "reuse": REUSE_LABELS,
+        "use": PERMITTED_USE_LABELS,
+        "image": IMAGE_LABELS,
+        "period": PERIOD_LABELS,
+    }.get(facet)
     if table is None:
         return None
     return table.get(value)
@@ -136,6 +187,58 @@ RIGHTS_METHOD_LABELS: dict[str, str] = {
     RightsMethod.SOURCE_DEFAULT: N_("from the institution's default for this collection"),
     RightsMethod.MANUAL: N_("checked by a person"),
     RightsMethod.NONE: N_("no statement could be read"),
+}
+
+RIGHTS_ORIGIN_LABELS: dict[str, str] = {
+    RightsOrigin.MEDIA: N_("stated for the image or file itself"),
+    RightsOrigin.ITEM: N_("stated in the record"),
+    RightsOrigin.SOURCE_DEFAULT: N_("the institution's default for this collection"),
+    RightsOrigin.NONE: N_("nothing was stated"),
+}
+
+# The panel "What may I do with this?" (tsunagu.uses).
+USE_LABELS: dict[str, str] = {
+    IntendedUse.CLASS_HANDOUT: N_("Print it as a class handout"),
+    IntendedUse.CLASS_WEBSITE: N_("Put it on a class website"),
+    IntendedUse.PRINTED_MATERIAL: N_("Use it in printed material"),
+    IntendedUse.MODIFIED_WORK: N_("Change it or make a new work from it"),
+    IntendedUse.COMMERCIAL_PUBLICATION: N_("Use it commercially"),
+}
+ANSWER_LABELS: dict[str, str] = {
+    Answer.YES: N_("Yes"),
+    Answer.WITH_CONDITIONS: N_("Yes, with conditions"),
+    Answer.NO: N_("No"),
+    Answer.ASK_INSTITUTION: N_("Ask the institution"),
+}
+USE_REASON_LABELS: dict[str, str] = {
+    "public_domain": N_("It is in the public domain."),
+    "licence_allows": N_("The licence allows it."),
+    "terms_allow_with_conditions": N_("The terms allow it on conditions."),
+    "not_commercial": N_("The terms allow non-commercial use only."),
+    "no_modification": N_("The terms do not allow changes."),
+    "not_online": N_("The terms do not allow publishing it online."),
+    "education_only": N_("The terms allow educational use only."),
+    "permission_required": N_("It is in copyright: the rights holder's permission is needed."),
+    "rights_unknown": N_("We could not read the terms of use."),
+    "not_stated": N_("The terms do not say whether this is allowed."),
+}
+USE_CONDITION_LABELS: dict[str, str] = {
+    "attribution": N_("give credit"),
+    "share_alike": N_("share changes under the same licence"),
+    "non_commercial": N_("non-commercial only"),
+    "no_modification": N_("no changes"),
+    "not_online": N_("not online"),
+    "education_only": N_("for education only"),
+    "indicate_changes": N_("say what you changed"),
+    "other_restrictions": N_("other restrictions apply"),
+    "check_terms": N_("check the institution's terms"),
+}
+USE_NOTE_LABELS: dict[str, str] = {
+    "art35": N_(
+        "Copyright Act Art. 35 lets schools copy published works for a class within necessary"
+        " limits (online delivery needs the SARTRAS fee). It is an exception in law, not a"
+        " permission from the institution."
+    ),
 }
 
 AGENT_ROLE_LABELS: dict[str, str] = {
@@ -175,8 +278,16 @@ class Labeller:
         """The shown name of a facet value (providers by their registered name)."""
         if facet == "provider":
             return self.provider(value, fallback)
+        if facet == "language":
+            return self.language(value)
+        if facet == "licence":
+            return self.licence(value)
         message = facet_value_label(facet, value)
         return self.gettext(message) if message else (fallback or value)
+
+    def sort(self, sort: str) -> str:
+        message = SORT_LABELS.get(sort)
+        return self.gettext(message) if message else sort
 
     def provider(self, source_id: str, fallback: str | None = None) -> str:
         return self._providers.get(source_id) or fallback or source_id
@@ -199,6 +310,34 @@ class Labeller:
     def rights_method(self, method: str) -> str:
         message = RIGHTS_METHOD_LABELS.get(method)
         return self.gettext(message) if message else method
+
+    def rights_origin(self, origin: str) -> str:
+        message = RIGHTS_ORIGIN_LABELS.get(origin)
+        return self.gettext(message) if message else origin
+
+    def rights_panel(self, record: Record) -> RightsPanel:
+        """The answers per use and the credit lines of ``record`` (for the item page)."""
+        return build_rights_panel(record)
+
+    def use(self, use: str) -> str:
+        message = USE_LABELS.get(use)
+        return self.gettext(message) if message else use
+
+    def use_answer(self, answer: str) -> str:
+        message = ANSWER_LABELS.get(answer)
+        return self.gettext(message) if message else answer
+
+    def use_reason(self, code: str) -> str:
+        message = USE_REASON_LABELS.get(code)
+        return self.gettext(message) if message else code
+
+    def use_condition(self, code: str) -> str:
+        message = USE_CONDITION_LABELS.get(code)
+        return self.gettext(message) if message else code
+
+    def use_note(self, code: str) -> str:
+        message = USE_NOTE_LABELS.get(code)
+        return self.gettext(message) if message else code
 
     def agent_role(self, role: str, role_raw: str | None = None) -> str:
         message = AGENT_ROLE_LABELS.get(role)

@@ -12,6 +12,7 @@ from tsunagu.records import Record, record_to_dict
 from tsunagu.site.catalog import SearchPage, SourceSummary
 from tsunagu.site.facets import FacetView
 from tsunagu.site.labels import Labeller
+from tsunagu.site.rights_panel import build_rights_panel, panel_payload
 from tsunagu.site.urls import item_path, provider_search_path
 
 
@@ -46,7 +47,20 @@ def search_payload(
         "query": {
             "q": page.state.text,
             "filters": {facet: list(values) for facet, values in page.state.filters},
+            "from": page.state.year_from,
+            "to": page.state.year_to,
+            "exact": page.state.exact,
+            "sort": page.state.sort,
+            "cursor": page.state.cursor,
         },
+        "sort": page.state.sort,
+        "next_cursor": page.results.next_cursor,
+        "next_url": (
+            page.state.after(page.results.next_cursor).url("/search.json")
+            if page.results.next_cursor
+            else None
+        ),
+        "did_you_mean": page.results.did_you_mean,
         "results": [
             {
                 "id": hit.id,
@@ -59,6 +73,12 @@ def search_payload(
                 "type": hit.object_type,
                 "date": hit.date,
                 "thumbnail": hit.thumbnail_url,
+                "snippet": (
+                    {"text": hit.snippet.text,
+                     "highlights": [list(span) for span in hit.snippet.highlights]}
+                    if hit.snippet
+                    else None
+                ),
                 "rights": {
                     "code": hit.rights_code,
                     "reuse": hit.reuse,
@@ -84,8 +104,13 @@ def search_payload(
 
 
 def item_payload(record: Record) -> dict[str, Any]:
-    """The full normalized record, as the store keeps it."""
-    return record_to_dict(record)
+    """The full normalized record, as the store keeps it, plus ``uses`` and ``credit``.
+
+    ``uses``: per intended use (``class_handout`` …) the ``answer`` (``yes``,
+    ``with_conditions``, ``no``, ``ask_institution``) with reason, condition and
+    note codes; ``credit``: the credit line in ``ja`` and ``en``.
+    """
+    return {**record_to_dict(record), **panel_payload(build_rights_panel(record))}
 
 
 def error_payload(message: str) -> dict[str, str]:

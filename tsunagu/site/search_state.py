@@ -6,9 +6,13 @@
                 filters=(("sector", ("museum", "library")), ("reuse", ("open",))))
 
 The parameters are ``q`` (free text, empty browses everything), ``page`` (1 or
-more) and one repeatable parameter per facet (values OR-ed within a facet,
-AND-ed across facets). Anything else is refused: an unknown parameter, an
-unknown facet value, a repeated ``q`` or ``page``, a bad page number. Nothing is
+more), one repeatable parameter per facet (values OR-ed within a facet, AND-ed
+across facets), ``from``/``to`` (years: records whose year range overlaps),
+``exact=1`` (search the words as written, no folding), ``sort`` (relevance,
+date, date_desc, title, reuse) and ``cursor`` (the API's deep paging: the
+``next_cursor`` of the previous page, instead of ``page``). Anything else is
+refused: an unknown parameter, an unknown facet value, a repeated single-valued
+parameter, a bad page number or year, a page together with a cursor. Nothing is
 silently ignored. The same value builds the links back (toggle a facet value,
 go to a page), so URLs are canonical.
 
@@ -25,7 +29,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from tsunagu.errors import QueryError
-from tsunagu.index import FACETS, MAX_QUERY_LENGTH
+from tsunagu.index import FACETS, MAX_QUERY_LENGTH, MAX_YEAR, MIN_YEAR, SORTS, USE_VALUES
 from tsunagu.records import ObjectType, ReuseLevel, Sector
 from tsunagu.site.i18n import N_
 
@@ -33,7 +37,18 @@ from tsunagu.site.i18n import N_
 FACET_PARAMS: tuple[str, ...] = FACETS
 TEXT_PARAM = "q"
 PAGE_PARAM = "page"
-ALLOWED_PARAMS = (TEXT_PARAM, PAGE_PARAM, *FACET_PARAMS)
+FROM_PARAM, TO_PARAM = "from", "to"
+EXACT_PARAM = "exact"
+SORT_PARAM = "sort"
+CURSOR_PARAM = "cursor"
+_SINGLE_PARAMS = (TEXT_PARAM, PAGE_PARAM, FROM_PARAM, TO_PARAM, EXACT_PARAM, SORT_PARAM,
+                  CURSOR_PARAM)
+ALLOWED_PARAMS = (TEXT_PARAM, PAGE_PARAM, *FACET_PARAMS, FROM_PARAM, TO_PARAM, EXACT_PARAM,
+                  SORT_PARAM, CURSOR_PARAM)
+DEFAULT_SORT = "relevance"
+#: What ``exact=…`` may say (an HTML checkbox sends "1").
+_TRUE_VALUES = ("1", "true", "on")
+_MAX_CURSOR_LENGTH = 2000
 
 #: Deep paging is refused past this page (10,000 results at 20 a page), like the
 #: 10k caps of the anchors; bulk access belongs to dumps, not to offsets.
@@ -47,6 +62,8 @@ CONTROLLED_VALUES: Mapping[str, frozenset[str]] = {
     "sector": frozenset(s.value for s in Sector),
     "type": frozenset(t.value for t in ObjectType),
     "reuse": frozenset(r.value for r in ReuseLevel),
+    "use": frozenset(USE_VALUES),
+    "image": frozenset(("yes", "no")),
 }
 
 Filters = tuple[tuple[str, tuple[str, ...]], ...]
@@ -71,11 +88,20 @@ class InvalidSearch(QueryError):
 
 @dataclasses.dataclass(frozen=True)
 class SearchState:
-    """What the user asked for: text, page and facet filters (canonical order)."""
+    """What the user asked for: text, page, facet filters, years, exactness, order.
+
+    ``cursor`` (API deep paging) replaces ``page``; links built from a state
+    drop it (a toggled filter starts a new list).
+    """
 
     text: str = ""
     page: int = 1
     filters: Filters = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    exact: bool = False
+    sort: str = DEFAULT_SORT
+    cursor: str | None = None
 
     def selected(self, facet: str) -> tuple[str, ...]:
         """The chosen values of one facet."""
@@ -89,7 +115,7 @@ class SearchState:
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.filters)
+        return bool(self.filters) or self.year_from is not None or self.year_to is not None
 
     def toggled(self, facet: str, value: str) -> SearchState:
         """This search with ``value`` added to or removed from ``facet``, on page 1."""
@@ -98,14 +124,26 @@ class SearchState:
         if value not in current:
             values = (*current, value)
         return dataclasses.replace(
-            self, page=1, filters=_with_facet(self.filters, facet, values)
+            self, page=1, cursor=None, filters=_with_facet(self.filters, facet, values)
         )
 
     def on_page(self, page: int) -> SearchState:
-        return dataclasses.replace(self, page=page)
+        return dataclasses.replace(self, page=page, cursor=None)
+
+    def after(self, cursor: str) -> SearchState:
+        """The next slice of this list through a cursor (the API's deep paging)."""
+        return dataclasses.replace(self, page=1, cursor=cursor)
+
+    def sorted_by(self, sort: str) -> SearchState:
+        return dataclasses.replace(self, page=1, cursor=None, sort=sort)
+
+    def without_years(self) -> SearchState:
+        return dataclasses.replace(self, page=1, cursor=None, year_from=None, year_to=None)
 
     def without_filters(self) -> SearchState:
-        return dataclasses.replace(self, page=1, filters=())
+        return dataclasses.replace(
+            self, page=1, cursor=None, filters=(), year_from=None, year_to=None
+        )
 
     def query_items(self) -> list[tuple[str, str]]:
         """The URL parameters of this state, in canonical order (defaults left out)."""
@@ -114,8 +152,18 @@ class SearchState:
             items.append((TEXT_PARAM, self.text))
         for facet, values in self.filters:
             items.extend((facet, value) for value in values)
+        if self.year_from is not None:
+            items.append((FROM_PARAM, str(self.year_from)))
+        if self.year_to is not None:
+            items.append((TO_PARAM, str(self.year_to)))
+        if self.exact:
+            items.append((EXACT_PARAM, "1"))
+        if self.sort != DEFAULT_SORT:
+            items.append((SORT_PARAM, self.sort))
         if self.page != 1:
             items.append((PAGE_PARAM, str(self.page)))
+        if self.cursor is not None:
+            items.append((CURSOR_PARAM, self.cursor))
         return items
 
     def url(self, path: str = "/search") -> str:
@@ -133,34 +181,32 @@ def _with_facet(filters: Filters, facet: str, values: tuple[str, ...]) -> Filter
 
 
 def parse_search(
-    items: Iterable[tuple[str, str]], *, providers: Iterable[str]
+    items: Iterable[tuple[str, str]],
+    *,
+    providers: Iterable[str],
+    known_values: Mapping[str, Iterable[str]] | None = None,
 ) -> SearchState:
     """Parse and validate the query parameters of a search URL.
 
     ``items`` are the ``(name, value)`` pairs in URL order (repeated names kept);
-    ``providers`` are the known source ids. Raises :class:`InvalidSearch`.
+    ``providers`` are the known source ids; ``known_values`` the values the
+    other data-driven facets (prefecture, period, language, licence) may take —
+    a facet missing from it accepts no value. Raises :class:`InvalidSearch`.
     """
-    text: str | None = None
-    page_raw: str | None = None
+    single: dict[str, str] = {}
     chosen: dict[str, list[str]] = {}
-    known_providers = frozenset(providers)
+    known = {name: frozenset(values) for name, values in (known_values or {}).items()}
+    known["provider"] = frozenset(providers)
     for name, value in items:
-        if name == TEXT_PARAM:
-            if text is not None:
+        if name in _SINGLE_PARAMS:
+            if name in single:
                 raise InvalidSearch(
                     N_("The parameter “%(name)s” may be given only once."),
                     field=name, name=name,
                 )
-            text = value
-        elif name == PAGE_PARAM:
-            if page_raw is not None:
-                raise InvalidSearch(
-                    N_("The parameter “%(name)s” may be given only once."),
-                    field=name, name=name,
-                )
-            page_raw = value
+            single[name] = value
         elif name in FACET_PARAMS:
-            allowed = known_providers if name == "provider" else CONTROLLED_VALUES[name]
+            allowed = CONTROLLED_VALUES.get(name) or known.get(name, frozenset())
             if value not in allowed:
                 raise InvalidSearch(
                     N_("“%(value)s” is not a valid value for “%(name)s”."
@@ -180,17 +226,83 @@ def parse_search(
                 N_("Unknown parameter “%(name)s”. Valid parameters: %(allowed)s."),
                 field="parameters", name=_shorten(name), allowed=", ".join(ALLOWED_PARAMS),
             )
-    text = (text or "").strip()
+    text = single.get(TEXT_PARAM, "").strip()
     if len(text) > MAX_TEXT_LENGTH:
         raise InvalidSearch(
             N_("The search text is too long (at most %(max)s characters)."),
             field=TEXT_PARAM, max=MAX_TEXT_LENGTH,
         )
-    page = parse_page(page_raw)
+    page = parse_page(single.get(PAGE_PARAM))
     filters = tuple(
         (name, tuple(chosen[name])) for name in FACET_PARAMS if chosen.get(name)
     )
-    return SearchState(text=text, page=page, filters=filters)
+    year_from = parse_year(FROM_PARAM, single.get(FROM_PARAM))
+    year_to = parse_year(TO_PARAM, single.get(TO_PARAM))
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise InvalidSearch(
+            N_("The year range runs backwards: “from” (%(start)s) is after “to” (%(end)s)."),
+            field=FROM_PARAM, start=year_from, end=year_to,
+        )
+    return SearchState(
+        text=text, page=page, filters=filters, year_from=year_from, year_to=year_to,
+        exact=_parse_flag(EXACT_PARAM, single.get(EXACT_PARAM)),
+        sort=_parse_sort(single.get(SORT_PARAM)),
+        cursor=_parse_cursor(single.get(CURSOR_PARAM), PAGE_PARAM in single),
+    )
+
+
+def parse_year(name: str, raw: str | None) -> int | None:
+    """A year: an optional minus sign and ASCII digits, within the index's range."""
+    if raw is None or not raw.strip():
+        return None
+    value = raw.strip()
+    digits = value[1:] if value.startswith("-") else value
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 5 or not (
+        MIN_YEAR <= int(value) <= MAX_YEAR
+    ):
+        raise InvalidSearch(
+            N_("“%(value)s” is not a year for “%(name)s”; give a whole number from"
+               " %(min)s to %(max)s."),
+            field=name, name=name, value=_shorten(raw), min=MIN_YEAR, max=MAX_YEAR,
+        )
+    return int(value)
+
+
+def _parse_flag(name: str, raw: str | None) -> bool:
+    if raw is None or raw == "":
+        return False
+    if raw.lower() not in _TRUE_VALUES:
+        raise InvalidSearch(
+            N_("“%(value)s” is not a valid value for “%(name)s”. Valid values: %(allowed)s."),
+            field=name, name=name, value=_shorten(raw), allowed="1",
+        )
+    return True
+
+
+def _parse_sort(raw: str | None) -> str:
+    if raw is None or raw == "":
+        return DEFAULT_SORT
+    if raw not in SORTS:
+        raise InvalidSearch(
+            N_("“%(value)s” is not a valid value for “%(name)s”. Valid values: %(allowed)s."),
+            field=SORT_PARAM, name=SORT_PARAM, value=_shorten(raw), allowed=", ".join(SORTS),
+        )
+    return raw
+
+
+def _parse_cursor(raw: str | None, with_page: bool) -> str | None:
+    if raw is None:
+        return None
+    if with_page:
+        raise InvalidSearch(
+            N_("Give either “page” or “cursor”, not both."), field=CURSOR_PARAM,
+        )
+    if not raw or len(raw) > _MAX_CURSOR_LENGTH or not raw.isascii():
+        raise InvalidSearch(
+            N_("The cursor is not valid for this search; start again from the first page."),
+            field=CURSOR_PARAM,
+        )
+    return raw
 
 
 def reject_unknown_parameters(

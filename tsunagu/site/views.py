@@ -8,12 +8,14 @@ or JSON in the request's language.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from tsunagu.site.catalog import Catalog
+from tsunagu.index import MAX_YEAR, MIN_YEAR, SORTS
+from tsunagu.site.catalog import Catalog, SearchPage
 from tsunagu.site.facets import active_filters, facet_views
 from tsunagu.site.i18n import LANGUAGE_COOKIE, N_, SUPPORTED_LANGUAGES
 from tsunagu.site.payloads import home_payload, item_payload, search_payload
@@ -82,7 +84,11 @@ def search_json(request: Request) -> Response:
 def _search(request: Request, *, as_json: bool) -> Response:
     catalog = catalog_of(request)
     renderer = renderer_of(request)
-    state = parse_search(request.query_params.multi_items(), providers=catalog.provider_ids())
+    state = parse_search(
+        request.query_params.multi_items(),
+        providers=catalog.provider_ids(),
+        known_values=catalog.facet_values(),
+    )
     page = catalog.search(state)
     labels = renderer.labeller(request, page.provider_names(renderer.language(request)))
     facets = facet_views(page, labels)
@@ -100,9 +106,20 @@ def _search(request: Request, *, as_json: bool) -> Response:
             "labels": labels,
             "search_text": state.text,
             "search_filters": state.filters,
+            "sorts": SORTS,
+            "min_year": MIN_YEAR,
+            "max_year": MAX_YEAR,
+            "did_you_mean_url": _did_you_mean_url(page),
             "json_url": state.url("/search.json"),
         },
     )
+
+
+def _did_you_mean_url(page: SearchPage) -> str | None:
+    suggestion = page.results.did_you_mean
+    if not suggestion:
+        return None
+    return dataclasses.replace(page.state, text=suggestion, page=1, cursor=None).url()
 
 
 def item(request: Request) -> Response:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tsunagu.store.accounts import Institutions, Users
+from tsunagu.store.activity import Activity
+from tsunagu.store.credentials import ApiTokens, Invitations, Sessions
 from tsunagu.store.database import Database, utc_now
 from tsunagu.store.normalized import NormalizedRecords
 from tsunagu.store.quarantine import Quarantine
@@ -36,6 +39,12 @@ class Store:
         self.records = NormalizedRecords(self.db)
         self.runs = HarvestRuns(self.db)
         self.quarantine = Quarantine(self.db)
+        self.institutions = Institutions(self.db)
+        self.users = Users(self.db)
+        self.invitations = Invitations(self.db)
+        self.sessions = Sessions(self.db)
+        self.api_tokens = ApiTokens(self.db)
+        self.activity = Activity(self.db)
 
     def close(self) -> None:
         self.db.close()

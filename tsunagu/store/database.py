@@ -14,7 +14,7 @@ from tsunagu.errors import StoreError
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -32,7 +32,13 @@ CREATE TABLE IF NOT EXISTS sources (
     default_rights TEXT,
     metadata_rights TEXT,
     created_at TEXT NOT NULL,
-    high_water TEXT
+    high_water TEXT,
+    institution_id TEXT REFERENCES institutions(id),
+    status TEXT NOT NULL DEFAULT 'published',
+    kind TEXT NOT NULL DEFAULT 'oai_pmh',
+    schedule TEXT NOT NULL DEFAULT 'daily',
+    prefecture TEXT,
+    languages TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE IF NOT EXISTS raw_records (
     source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
@@ -112,6 +118,60 @@ CREATE TABLE IF NOT EXISTS run_requests (
     error TEXT
 );
 CREATE INDEX IF NOT EXISTS run_requests_run ON run_requests(run_id);
+CREATE INDEX IF NOT EXISTS sources_institution ON sources(institution_id);
+CREATE TABLE IF NOT EXISTS institutions (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    name_en TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    email TEXT NOT NULL UNIQUE,
+    name TEXT,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL,
+    institution_id TEXT REFERENCES institutions(id),
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_login TEXT
+);
+CREATE TABLE IF NOT EXISTS invitations (
+    token_hash TEXT PRIMARY KEY,
+    email TEXT NOT NULL,
+    institution_id TEXT NOT NULL REFERENCES institutions(id) ON DELETE CASCADE,
+    invited_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    accepted_at TEXT
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user_id);
+CREATE TABLE IF NOT EXISTS api_tokens (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    institution_id TEXT NOT NULL REFERENCES institutions(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at TEXT
+);
+CREATE TABLE IF NOT EXISTS activity (
+    record_id TEXT NOT NULL,
+    source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    day TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (record_id, day, kind)
+);
+CREATE INDEX IF NOT EXISTS activity_source ON activity(source_id, day);
 CREATE TABLE IF NOT EXISTS run_changes (
     run_id INTEGER NOT NULL REFERENCES harvest_runs(id) ON DELETE CASCADE,
     oai_identifier TEXT NOT NULL,
@@ -147,6 +207,17 @@ _MIGRATION_2 = (
     "ALTER TABLE checkpoints ADD COLUMN stage TEXT NOT NULL DEFAULT 'listing'",
 )
 
+#: Version 3: sources belong to institutions and have a status (issue #7); the
+#: new tables (institutions, users, sessions, …) come from ``_SCHEMA``.
+_MIGRATION_3 = (
+    "ALTER TABLE sources ADD COLUMN institution_id TEXT REFERENCES institutions(id)",
+    "ALTER TABLE sources ADD COLUMN status TEXT NOT NULL DEFAULT 'published'",
+    "ALTER TABLE sources ADD COLUMN kind TEXT NOT NULL DEFAULT 'oai_pmh'",
+    "ALTER TABLE sources ADD COLUMN schedule TEXT NOT NULL DEFAULT 'daily'",
+    "ALTER TABLE sources ADD COLUMN prefecture TEXT",
+    "ALTER TABLE sources ADD COLUMN languages TEXT NOT NULL DEFAULT '[]'",
+)
+
 
 def utc_now() -> str:
     """The current time as an ISO 8601 UTC string with second precision."""
@@ -173,6 +244,10 @@ class Database:
                     for statement in _MIGRATION_2:
                         conn.execute(statement)
                     conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+                if version is not None and int(version[0]) < 3:
+                    for statement in _MIGRATION_3:
+                        conn.execute(statement)
+                    conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
             self.connection().executescript(_SCHEMA)
             with self.transaction() as conn:
                 conn.execute(

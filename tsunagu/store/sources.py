@@ -1,4 +1,4 @@
-"""Registered sources (feeds) and their harvest high-water marks."""
+"""Registered sources (feeds): who they belong to, their status and high-water marks."""
 
 from __future__ import annotations
 
@@ -7,10 +7,16 @@ import re
 import sqlite3
 
 from tsunagu.errors import ConfigError, NotFoundError
-from tsunagu.records import Sector, Source
+from tsunagu.records import FeedKind, Schedule, Sector, Source, SourceStatus
 from tsunagu.store.database import Database, utc_now
 
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+_COLUMNS = ("id", "name", "name_en", "base_url", "metadata_prefix", "sector", "set_specs",
+            "default_rights", "metadata_rights", "institution_id", "status", "kind",
+            "schedule", "prefecture", "languages")
+#: Columns an update may change (``status`` changes only through :meth:`Sources.set_status`).
+_UPDATABLE = tuple(c for c in _COLUMNS if c not in ("id", "status"))
 
 
 class Sources:
@@ -20,7 +26,7 @@ class Sources:
         self._db = db
 
     def add(self, source: Source, *, replace: bool = False) -> None:
-        """Register ``source``; with ``replace`` an existing one is updated."""
+        """Register ``source``; with ``replace`` an existing one is updated (not its status)."""
         if not SOURCE_ID.match(source.id):
             raise ConfigError(
                 "a source id is 1-64 characters of a-z, 0-9, '-' and '_', starting "
@@ -28,38 +34,16 @@ class Sources:
                 source_id=source.id,
                 field="id",
             )
-        row = (
-            source.id,
-            source.name,
-            source.name_en,
-            source.base_url,
-            source.metadata_prefix,
-            source.sector.value,
-            json.dumps(list(source.set_specs)),
-            source.default_rights,
-            source.metadata_rights,
-            utc_now(),
-        )
+        row = (*_values(source), utc_now())
+        insert = (f"INSERT INTO sources({', '.join(_COLUMNS)}, created_at)"
+                  f" VALUES ({','.join('?' * (len(_COLUMNS) + 1))})")
         with self._db.transaction() as conn:
             if replace:
-                conn.execute(
-                    "INSERT INTO sources(id, name, name_en, base_url, metadata_prefix, sector,"
-                    " set_specs, default_rights, metadata_rights, created_at)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
-                    " name=excluded.name, name_en=excluded.name_en, base_url=excluded.base_url,"
-                    " metadata_prefix=excluded.metadata_prefix, sector=excluded.sector,"
-                    " set_specs=excluded.set_specs, default_rights=excluded.default_rights,"
-                    " metadata_rights=excluded.metadata_rights",
-                    row,
-                )
+                updates = ", ".join(f"{column}=excluded.{column}" for column in _UPDATABLE)
+                conn.execute(f"{insert} ON CONFLICT(id) DO UPDATE SET {updates}", row)
                 return
             try:
-                conn.execute(
-                    "INSERT INTO sources(id, name, name_en, base_url, metadata_prefix, sector,"
-                    " set_specs, default_rights, metadata_rights, created_at)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    row,
-                )
+                conn.execute(insert, row)
             except sqlite3.IntegrityError as exc:
                 raise ConfigError(
                     "a source with this id is already registered", source_id=source.id
@@ -75,9 +59,44 @@ class Sources:
             raise NotFoundError("no such source", source_id=source_id)
         return _source(row)
 
-    def list(self) -> list[Source]:
-        rows = self._db.connection().execute("SELECT * FROM sources ORDER BY id").fetchall()
+    def list(self, *, institution_id: str | None = None,
+             status: SourceStatus | None = None) -> list[Source]:
+        """Sources in id order, optionally of one institution and/or with one status."""
+        sql = "SELECT * FROM sources WHERE 1 = 1"
+        params: list[str] = []
+        if institution_id is not None:
+            sql += " AND institution_id = ?"
+            params.append(institution_id)
+        if status is not None:
+            sql += " AND status = ?"
+            params.append(status.value)
+        rows = self._db.connection().execute(sql + " ORDER BY id", params).fetchall()
         return [_source(row) for row in rows]
+
+    def published_ids(self) -> frozenset[str]:
+        """The ids of the sources whose records may be public."""
+        rows = self._db.connection().execute(
+            "SELECT id FROM sources WHERE status = ?", (SourceStatus.PUBLISHED.value,))
+        return frozenset(str(row[0]) for row in rows)
+
+    def set_status(self, source_id: str, status: SourceStatus) -> bool:
+        """Publish or unpublish a source; whether the status changed.
+
+        Every record of the source takes a new value of the change sequence, so
+        the next index update brings them into the index (publish) or removes
+        them (unpublish) without a rebuild.
+        """
+        with self._db.transaction() as conn:
+            current = self.get(source_id).status
+            if current is status:
+                return False
+            conn.execute("UPDATE sources SET status = ? WHERE id = ?",
+                         (status.value, source_id))
+            ids = [row[0] for row in conn.execute(
+                "SELECT id FROM records WHERE source_id = ? ORDER BY id", (source_id,))]
+            conn.executemany("UPDATE records SET seq = ? WHERE id = ?",
+                             [(self._db.next_seq(conn), rid) for rid in ids])
+        return True
 
     def remove(self, source_id: str) -> None:
         with self._db.transaction() as conn:
@@ -102,6 +121,15 @@ class Sources:
             )
 
 
+def _values(source: Source) -> tuple[object, ...]:
+    return (
+        source.id, source.name, source.name_en, source.base_url, source.metadata_prefix,
+        source.sector.value, json.dumps(list(source.set_specs)), source.default_rights,
+        source.metadata_rights, source.institution_id, source.status.value, source.kind.value,
+        source.schedule.value, source.prefecture, json.dumps(list(source.languages)),
+    )
+
+
 def _source(row: sqlite3.Row) -> Source:
     return Source(
         id=row["id"],
@@ -113,4 +141,10 @@ def _source(row: sqlite3.Row) -> Source:
         set_specs=tuple(json.loads(row["set_specs"])),
         default_rights=row["default_rights"],
         metadata_rights=row["metadata_rights"],
+        institution_id=row["institution_id"],
+        status=SourceStatus(row["status"]),
+        kind=FeedKind(row["kind"]),
+        schedule=Schedule(row["schedule"]),
+        prefecture=row["prefecture"],
+        languages=tuple(json.loads(row["languages"])),
     )

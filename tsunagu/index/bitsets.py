@@ -1,0 +1,234 @@
+"""Document sets as bitsets, read from Whoosh postings and cached per segment.
+
+A set of documents is a Python ``int`` whose bit *n* is document *n* of the
+open searcher (Whoosh's global document numbers). ``&``, ``|`` and
+``int.bit_count()`` run in C, so intersecting a query with a facet value and
+counting the result costs microseconds even at a million documents, where
+Whoosh's ``groupedby`` visits every hit in Python.
+
+Postings are read a block at a time straight from each segment (no scoring, no
+per-document matcher calls) and the bits of one term in one segment are cached
+under the segment's id: segments never change once written (only their
+deletion sets do, applied through :attr:`Bitsets.live`), so an incremental
+update keeps every cached set of the untouched segments. Query-level sets
+(phrases, prefixes) are cached per searcher, in a small LRU.
+"""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.idsets import DocIdSet
+
+#: Query-level sets kept per open searcher.
+QUERY_CACHE_SIZE = 256
+#: Memory for cached term sets of segments (the least recently used go first).
+TERM_CACHE_BYTES = 256 * 1024 * 1024
+
+
+class SegmentCache:
+    """Term bitsets of segments, kept across searchers while the segment lives."""
+
+    def __init__(self, budget: int = TERM_CACHE_BYTES) -> None:
+        self._budget = budget
+        self._used = 0
+        self._sets: collections.OrderedDict[tuple[str, str, bytes], int] = (
+            collections.OrderedDict()
+        )
+
+    def keep_only(self, segment_ids: Iterable[str]) -> None:
+        """Forget the segments that are gone (merged away or replaced)."""
+        alive = set(segment_ids)
+        for key in [key for key in self._sets if key[0] not in alive]:
+            self._used -= _size(self._sets.pop(key))
+
+    def term_bits(self, segment_id: str, reader: Any, field: str, term: bytes) -> int:
+        key = (segment_id, field, term)
+        bits = self._sets.get(key)
+        if bits is not None:
+            self._sets.move_to_end(key)
+            return bits
+        bits = _read_postings(reader, field, term)
+        self._sets[key] = bits
+        self._used += _size(bits)
+        while self._used > self._budget and len(self._sets) > 1:
+            self._used -= _size(self._sets.popitem(last=False)[1])
+        return bits
+
+
+def _size(bits: int) -> int:
+    return (bits.bit_length() + 7) // 8 + 32
+
+
+class Bitsets:
+    """The document sets of one open searcher."""
+
+    def __init__(self, searcher: Any, segments: SegmentCache) -> None:
+        self._searcher = searcher
+        self._segments = segments
+        self._leaves: list[tuple[str, Any, int]] = []
+        live = 0
+        for leaf, offset in searcher.leaf_searchers():
+            reader = leaf.reader()
+            count = reader.doc_count_all()
+            if not count:
+                continue
+            segment_id = str(reader.segment().segment_id())
+            self._leaves.append((segment_id, reader, offset))
+            segment_live = (1 << count) - 1
+            if reader.has_deletions():
+                segment_live &= ~from_docnums(reader.deleted_docs_set)
+            live |= segment_live << offset
+        segments.keep_only(segment_id for segment_id, _, _ in self._leaves)
+        self.live = live
+        self._queries: collections.OrderedDict[Any, int] = collections.OrderedDict()
+        self._values: dict[str, dict[str, int]] = {}
+
+    def term(self, field: str, text: str) -> int:
+        """Live documents holding ``text`` in ``field``."""
+        return self._cached(("term", field, text), lambda: self._term(field, text))
+
+    def values(self, field: str) -> dict[str, int]:
+        """Every term of ``field`` → its live documents (facet values)."""
+        found = self._values.get(field)
+        if found is None:
+            terms: set[str] = set()
+            for _, reader, _ in self._leaves:
+                terms.update(_decode(t) for t in reader.lexicon(field))
+            found = {term: self._term(field, term) for term in sorted(terms)}
+            self._values[field] = found
+        return found
+
+    def query(self, q: Any) -> int:
+        """Live documents matching a Whoosh query (without scoring)."""
+        if isinstance(q, wq.Term):
+            return self.term(q.fieldname, q.text)
+        if isinstance(q, wq.Every):
+            return self.live
+        if isinstance(q, wq.And):
+            bits = self.live
+            for sub in q.subqueries:
+                bits &= self.query(sub)
+                if not bits:
+                    break
+            return bits
+        if isinstance(q, wq.Or):
+            bits = 0
+            for sub in q.subqueries:
+                bits |= self.query(sub)
+            return bits
+        if isinstance(q, wq.AndNot):
+            return self.query(q.a) & ~self.query(q.b)
+        if isinstance(q, wq.Prefix):
+            return self._cached(("prefix", q.fieldname, q.text), lambda: self._prefix(q))
+        if isinstance(q, wq.Phrase):
+            return self._cached(("phrase", q.fieldname, tuple(q.words)), lambda: self._phrase(q))
+        return self._cached(("query", repr(q)), lambda: self._matched(q, None))
+
+    def _term(self, field: str, text: str) -> int:
+        bits = 0
+        term = text.encode("utf-8")
+        for segment_id, reader, offset in self._leaves:
+            if (field, term) in reader:
+                bits |= self._segments.term_bits(segment_id, reader, field, term) << offset
+        return bits & self.live
+
+    def _prefix(self, q: Any) -> int:
+        bits = 0
+        for term in self._searcher.reader().expand_prefix(q.fieldname, q.text):
+            bits |= self.term(q.fieldname, _decode(term))
+        return bits
+
+    def _phrase(self, q: Any) -> int:
+        candidates = self.live
+        for word in q.words:
+            candidates &= self.term(q.fieldname, word)
+            if not candidates:
+                return 0
+        return self._matched(q, candidates)
+
+    def _matched(self, q: Any, within: int | None) -> int:
+        """Whoosh's own matching (positions checked), limited to ``within``."""
+        allow = None if within is None else BitsetFilter(within)
+        results = self._searcher.search(q, limit=None, scored=False, filter=allow)
+        return from_docnums(results.docs()) & self.live
+
+    def _cached(self, key: Any, compute: Any) -> int:
+        bits = self._queries.get(key)
+        if bits is None:
+            bits = compute()
+            self._queries[key] = bits
+            if len(self._queries) > QUERY_CACHE_SIZE:
+                self._queries.popitem(last=False)
+        else:
+            self._queries.move_to_end(key)
+        return int(bits)
+
+
+class BitsetFilter(DocIdSet):  # type: ignore[misc]
+    """A bitset that Whoosh can use as a search filter (``docnum in allowed``)."""
+
+    def __init__(self, bits: int) -> None:
+        self._bytes = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+        self._size = len(self._bytes)
+        self._count = bits.bit_count()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return True  # an empty filter still filters everything out
+
+    def __contains__(self, docnum: object) -> bool:
+        if not isinstance(docnum, int):
+            return False
+        byte = docnum >> 3
+        return byte < self._size and bool(self._bytes[byte] >> (docnum & 7) & 1)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter_docnums(int.from_bytes(self._bytes, "little"))
+
+
+def from_docnums(docnums: Iterable[int]) -> int:
+    """The bitset of some document numbers."""
+    buffer = bytearray()
+    for docnum in docnums:
+        byte = docnum >> 3
+        if byte >= len(buffer):
+            buffer.extend(bytes(byte - len(buffer) + 1 + len(buffer) // 2))
+        buffer[byte] |= 1 << (docnum & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def iter_docnums(bits: int) -> Iterator[int]:
+    """The document numbers of a bitset, ascending."""
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    for index, byte in enumerate(data):
+        if byte:
+            base = index << 3
+            for bit in range(8):
+                if byte >> bit & 1:
+                    yield base + bit
+
+
+def _read_postings(reader: Any, field: str, term: bytes) -> int:
+    """One segment's postings of a term as local bits, a block at a time."""
+    matcher = reader.postings(field, term)
+    matcher = getattr(matcher, "child", matcher)  # unwrap Whoosh's deletion filter
+    if not hasattr(matcher, "_read_ids"):  # inline or unusual postings
+        return from_docnums(matcher.all_ids())
+    buffer = bytearray((reader.doc_count_all() + 7) // 8)
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        for docnum in matcher._ids:
+            buffer[docnum >> 3] |= 1 << (docnum & 7)
+        matcher._next_block()
+    return int.from_bytes(buffer, "little")
+
+
+def _decode(term: Any) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else str(term)

@@ -1,0 +1,182 @@
+"""Which hits make a page: ranked by relevance or in a column's order, and cursors.
+
+Relevance pages are scored by Whoosh with a top-k collector over the query
+(block-max skipping, the bitset of the filters as its filter); only
+``page × page_size`` hits are kept, never every hit. Ties are broken by record
+id, so the order is total.
+
+Column orders (title, date, most reusable) are a list of every document in
+that order, built once per open searcher and kept; a page walks it and keeps
+the documents in the result bitset. A small result set is sorted directly.
+
+A cursor names the last hit of a page by its sort key (``sort``, key, id), so
+the next page starts right after it even if documents were added or removed
+meanwhile (deep paging without offsets). It is opaque to callers.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import bisect
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from tsunagu.errors import QueryError
+from tsunagu.index.bitsets import BitsetFilter, iter_docnums
+from tsunagu.index.query import SearchQuery
+
+#: Below this many hits a column-ordered page is sorted directly, not walked.
+DIRECT_SORT_LIMIT = 20_000
+#: Extra hits ranked beyond the page so that score ties break by id consistently.
+TIE_SLACK = 10
+#: Up to this many hits every hit is scored. Whoosh's block-max top-k skipping
+#: (used above it) is approximate: among equal or nearly equal scores it may
+#: keep a slightly lower one, so deep pages of huge result lists can differ.
+EXACT_RANKING_LIMIT = 1_000
+_COLUMNS = {"title": "title_sort", "date": "date_sort", "date_desc": "date_sort",
+            "reuse": "reuse_sort"}
+_UNDATED = b"999999"
+
+
+class Ordering:
+    """The orders of one open searcher."""
+
+    def __init__(self, searcher: Any) -> None:
+        self._searcher = searcher
+        self._orders: dict[str, tuple[list[bytes], list[int]]] = {}
+        self._ranks: dict[str, list[int]] = {}
+        self._ids = searcher.reader().column_reader("id")
+
+    def page(
+        self, compiled: Any, final: int, total: int, query: SearchQuery, filtered: bool
+    ) -> tuple[list[Mapping[str, Any]], str | None]:
+        """The stored fields of the page's hits and the cursor after them.
+
+        ``final`` holds the hits; ``filtered`` says whether it is narrower than
+        the query's own matches (a filter is then passed to Whoosh).
+        """
+        sort = query.sort if compiled is not None or query.sort != "relevance" else "title"
+        after = _decode_cursor(query.cursor, sort) if query.cursor else None
+        start = 0 if after is not None else (query.page - 1) * query.page_size
+        wanted = start + query.page_size
+        if sort == "relevance":
+            exact = after is not None or total <= EXACT_RANKING_LIMIT
+            keyed = self._ranked(compiled, final if filtered else None, wanted, exact)
+            if after is not None:
+                position = bisect.bisect_right([key for key, _ in keyed], tuple(after))
+                keyed = keyed[position : position + wanted + 1]
+        else:
+            keyed = self._ordered(sort, final, total, wanted, after)
+        chosen = keyed[start:wanted]
+        stored = [self._searcher.stored_fields(docnum) for _, docnum in chosen]
+        remaining = total - start - len(chosen) if after is None else len(keyed) > wanted
+        cursor = None
+        if chosen and remaining:
+            cursor = _encode_cursor(sort, chosen[-1][0])
+        return stored, cursor
+
+    def _ranked(
+        self, compiled: Any, final: int | None, wanted: int, exact: bool
+    ) -> list[tuple[Any, int]]:
+        """``((-score, id), docnum)`` of the best hits, best first."""
+        limit = None if exact else wanted + TIE_SLACK
+        allow = None if final is None else BitsetFilter(final)
+        top = self._searcher.search(compiled, limit=limit, filter=allow).top_n
+        cut = limit is not None and len(top) == limit and len(top) > wanted > 0
+        if cut and top[-1][0] == top[wanted - 1][0]:  # a tie runs past the slack: rank all
+            top = self._searcher.search(compiled, limit=None, filter=allow).top_n
+        keyed = []
+        for score, docnum in top:
+            record_id = _text(self._ids[docnum])
+            keyed.append(((-round(score, 9), record_id), docnum))
+        keyed.sort()
+        return keyed
+
+    def _ordered(
+        self, sort: str, final: int, total: int, wanted: int, after: Any
+    ) -> list[tuple[Any, int]]:
+        keys, docnums = self._order(sort)
+        if total <= DIRECT_SORT_LIMIT:
+            ranks = self._rank_of(sort)
+            positions: Any = sorted(ranks[docnum] for docnum in iter_docnums(final))
+        else:
+            allowed = BitsetFilter(final)
+            positions = (p for p, docnum in enumerate(docnums) if docnum in allowed)
+        first = 0 if after is None else bisect.bisect_right(keys, after)
+        keyed = []
+        for position in positions:
+            if position < first:
+                continue
+            keyed.append((keys[position], docnums[position]))
+            if len(keyed) > wanted:
+                break
+        return keyed
+
+    def _order(self, sort: str) -> tuple[list[bytes], list[int]]:
+        found = self._orders.get(sort)
+        if found is None:
+            column = self._searcher.reader().column_reader(_COLUMNS[sort])
+            values = [(bytes(column[d]), d) for d in range(self._searcher.doc_count_all())]
+            if sort == "date_desc":
+                dated = sorted((v for v in values if not v[0].startswith(_UNDATED)), reverse=True)
+                undated = sorted(v for v in values if v[0].startswith(_UNDATED))
+                values = [(_invert(key), d) for key, d in dated]
+                values += [(b"\xff" + key, d) for key, d in undated]
+            else:
+                values.sort()
+            found = ([key for key, _ in values], [d for _, d in values])
+            self._orders[sort] = found
+        return found
+
+    def _rank_of(self, sort: str) -> list[int]:
+        """Document number → its position in the order of ``sort``."""
+        ranks = self._ranks.get(sort)
+        if ranks is None:
+            _, docnums = self._order(sort)
+            ranks = [0] * len(docnums)
+            for position, docnum in enumerate(docnums):
+                ranks[docnum] = position
+            self._ranks[sort] = ranks
+        return ranks
+
+
+def _invert(key: bytes) -> bytes:
+    """A key that sorts in the opposite order of ``key`` (for newest first).
+
+    The ``\xff`` ends it so that a key that is a prefix of another still sorts
+    after it (ids never contain ``\x00``).
+    """
+    return bytes(255 - b for b in key) + b"\xff"
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def _encode_cursor(sort: str, key: Any) -> str:
+    if isinstance(key, bytes):
+        payload: list[Any] = [sort, base64.b64encode(key).decode("ascii")]
+    else:
+        payload = [sort, list(key)]
+    raw = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def _decode_cursor(cursor: str, sort: str) -> Any:
+    """The key a cursor points after; :class:`QueryError` if it is not one of ours."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        kind, key = json.loads(raw.decode("utf-8"))
+        if kind != sort:
+            raise ValueError("another sort")
+        if sort == "relevance":
+            score, record_id = key
+            return (float(score), str(record_id))
+        return base64.b64decode(key, validate=True)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        raise QueryError(
+            "the cursor is not valid for this search; start again from the first page",
+            field="cursor",
+        ) from exc

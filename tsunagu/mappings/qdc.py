@@ -1,0 +1,241 @@
+"""The ``qdc`` / ``oai_qdc`` / ``dcterms`` mapper: qualified Dublin Core (``formats.md`` §3.2).
+
+Envelopes vary (OCLC ``oai_qdc:qualifieddc``, ``oai_dc:dc`` holding ``dcterms:``
+elements, DPLA Virginia's ``mdRecord``), and feeds put ``dcterms`` names in the
+``dc`` namespace (``dc:alternative``) or in none at all: the record is read as
+a bag of elements by local name. CONTENTdm feeds pack several values into
+one element with ``;``; multi-valued fields are split (§4 step 6).
+
+Field by field:
+
+* title — ``title`` (first in the main language), ``alternative`` → ``title_alt``.
+* agents — ``creator``, ``contributor``, ``publisher`` (split on ``;``, role words kept).
+* dates — ``created`` (created), ``issued`` / ``dateSubmitted`` (issued), ``date`` /
+  ``dateCopyrighted`` (other), date-like ``temporal`` / ``coverage`` (coverage); split on ``;``.
+* object_type — ``type`` (then MIME ``format``); ``type`` and ``medium`` → genre_raw.
+* subjects — ``subject`` and non-date ``temporal``; places — ``spatial`` and
+  non-date ``coverage``.
+* description — ``description``, ``abstract``, ``tableOfContents``, then ``extent``
+  and non-MIME ``format``.
+* languages — ``language``; identifiers — ``identifier`` (not images).
+* links — ``edm:isShownAt`` else the first page-like ``identifier``; thumbnail
+  ``edm:preview`` / ``edm:object`` else an image among identifier, source,
+  hasFormat, relation; ``iiifManifest`` or a manifest in ``isReferencedBy``.
+* data_provider — ``edm:dataProvider``, else ``provenance``; collection — ``isPartOf``.
+* rights — ``edm:rights``, ``license`` (text and ``rdf:resource``), ``rights``;
+  only when none of them is given, ``accessRights``. ``rightsHolder`` → rights_holder.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from lxml import etree
+
+from tsunagu.errors import MappingError
+from tsunagu.mappings.agents import make_agent
+from tsunagu.mappings.dates import is_unknown_date, parse_date
+from tsunagu.mappings.document import XML_LANG, parse_metadata
+from tsunagu.mappings.identifiers import (
+    choose_landing_url,
+    choose_thumbnail_url,
+    classify_identifier,
+    is_http_url,
+    is_iiif_manifest,
+    is_image_url,
+)
+from tsunagu.mappings.languages import guess_text_language, normalize_language
+from tsunagu.mappings.object_types import classify_object_type
+from tsunagu.mappings.rights import derive_rights_set
+from tsunagu.mappings.text import clean_text, dedupe_values, is_placeholder, strip_html_to_text
+from tsunagu.mappings.titles import choose_titles, detect_main_language, tag_language
+from tsunagu.records import DateValue, LangString, RawRecord, Record, Source
+
+PREFIXES = ("qdc", "oai_qdc", "dcterms")
+#: The envelopes read, most common first.
+ROOT_TAGS = (
+    "{http://worldcat.org/xmlschemas/qdc-1.0/}qualifieddc",
+    "{http://www.openarchives.org/OAI/2.0/oai_dc/}dc",
+    "{http://dplava.lib.virginia.edu}mdRecord",
+)
+RDF_RESOURCE = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}resource"
+
+NO_TITLE = "no_title"
+NO_LANDING_URL = "no_landing_url"
+DATE_UNPARSED = "date_unparsed"
+DATE_UNKNOWN = "date_unknown"
+LANGUAGE_UNPARSED = "language_unparsed"
+
+_Bag = dict[str, list[tuple[str, str | None]]]
+_DATE_FIELDS = (("created", "created"), ("issued", "issued"), ("dateSubmitted", "issued"),
+                ("date", "other"), ("dateCopyrighted", "other"))
+_MIME = re.compile(r"^[a-z]+/[a-z0-9.+-]+\s*(?:;.*)?$", re.IGNORECASE)
+_TEMPORAL = re.compile(
+    r"^[\[(]?(?:c\.|ca\.|circa)?\s*(?:\d{3,4}(?:s|年代|年)?(?:\s*[-–/~～〜]\s*\d{1,4}(?:s|年)?)?"
+    r"|\d{1,2}(?:st|nd|rd|th)\s+century|\d{1,2}世紀"
+    r"|(?:明治|大正|昭和|平成|令和)(?:元|\d{1,2})年?)[\])]?\??(?:\s*\(\d{4}-\d{4}\))?$",
+    re.IGNORECASE,
+)
+
+
+def map_qdc(raw: RawRecord, source: Source, record_id: str) -> Record:
+    """Map one qualified-DC raw record; :class:`MappingError` for damaged or foreign XML."""
+    bag = _read(raw.xml, source.id, record_id)
+    warnings: list[str] = []
+
+    languages, unparsed = _languages(_split(bag, "language"))
+    if unparsed:
+        warnings.append(LANGUAGE_UNPARSED)
+    titles = [(clean_text(v), lang) for v, lang in bag.get("title", []) if clean_text(v)]
+    main_language = detect_main_language(languages, titles)
+    title, title_alt = choose_titles(titles, main_language)
+    alternatives = [LangString(clean_text(v), tag_language(clean_text(v), lang, main_language))
+                    for v, lang in bag.get("alternative", []) if not is_placeholder(clean_text(v))]
+    if title is None and alternatives:
+        title, alternatives = alternatives[0], alternatives[1:]
+    if title is None:
+        title = LangString(raw.oai_identifier, None)
+        warnings.append(NO_TITLE)
+
+    temporal = _split(bag, "temporal")
+    coverage = _split(bag, "coverage")
+    dated = [v for v in (*temporal, *coverage) if _TEMPORAL.match(v)]
+    dates, date_warnings = _dates(bag, dated)
+    warnings.extend(date_warnings)
+
+    identifiers = _texts(bag, "identifier")
+    landing = next((v for v in _texts(bag, "isShownAt") if is_http_url(v)), None)
+    landing = landing or choose_landing_url(identifiers)
+    if landing is None:
+        warnings.append(NO_LANDING_URL)
+    previews = [*_texts(bag, "preview"), *_texts(bag, "object")]
+    thumbnail = next((v for v in previews if is_http_url(v)), None) or choose_thumbnail_url(
+        [*identifiers, *_texts(bag, "source"), *_texts(bag, "hasFormat"),
+         *_texts(bag, "relation")])
+    rights_values = [*_raw(bag, "rights_edm"), *_raw(bag, "license"), *_raw(bag, "rights")]
+    rights, rights_warnings = derive_rights_set(
+        list(dict.fromkeys(rights_values or _raw(bag, "accessRights"))), source)
+    warnings.extend(rights_warnings)
+    types = _split(bag, "type")
+
+    return Record(
+        id=record_id,
+        source_id=source.id,
+        oai_identifier=raw.oai_identifier,
+        datestamp=raw.datestamp,
+        title=title,
+        sector=source.sector,
+        provider=source.name,
+        title_alt=tuple(dict.fromkeys([*title_alt, *alternatives])),
+        agents=tuple(make_agent(name, role) for field, role in (
+            ("creator", "creator"), ("contributor", "contributor"), ("publisher", "publisher"))
+            for name in _split(bag, field)),
+        dates=dates,
+        object_type=classify_object_type(types, _texts(bag, "format")),
+        genre_raw=dedupe_values([*types, *_split(bag, "medium")]),
+        subjects=dedupe_values([*_split(bag, "subject"),
+                                *(t for t in temporal if t not in dated)]),
+        places=dedupe_values([*_split(bag, "spatial"), *(c for c in coverage if c not in dated)]),
+        description=_descriptions(bag, main_language),
+        languages=languages,
+        identifiers=tuple(dict.fromkeys(
+            classify_identifier(v) for v in identifiers if not is_image_url(v))),
+        landing_url=landing,
+        thumbnail_url=thumbnail,
+        data_provider=next(iter([*_texts(bag, "dataProvider"), *_texts(bag, "provenance")]),
+                           None),
+        rights=rights,
+        warnings=tuple(dict.fromkeys(warnings)),
+        iiif_manifest=next(iter([*(v for v in _texts(bag, "iiifManifest") if is_http_url(v)),
+                                 *(v for v in _texts(bag, "isReferencedBy")
+                                   if is_iiif_manifest(v))]), None),
+        collection=next(iter(_texts(bag, "isPartOf")), None),
+        rights_holder=_split(bag, "rightsHolder"),
+    )
+
+
+def _read(xml: bytes, source_id: str, record_id: str) -> _Bag:
+    """The children of the envelope by local name (``edm:rights`` as ``rights_edm``)."""
+    root: etree._Element | None = None
+    for tag in ROOT_TAGS:
+        try:
+            root = parse_metadata(xml, tag, source_id=source_id, record_id=record_id)
+            break
+        except MappingError as error:
+            if not error.message.startswith("expected a") or tag == ROOT_TAGS[-1]:
+                raise
+    assert root is not None
+    bag: _Bag = {}
+    for child in root:
+        if not isinstance(child.tag, str):
+            continue
+        namespace, _, name = child.tag[1:].rpartition("}") if child.tag[0] == "{" else (
+            "", "", child.tag)
+        if name == "rights" and "europeana" in namespace:
+            name = "rights_edm"
+        text = "".join(child.itertext())
+        resource = child.get(RDF_RESOURCE)
+        if resource and resource.strip() not in text:
+            bag.setdefault(name, []).append((resource, child.get(XML_LANG)))
+        bag.setdefault(name, []).append((text, child.get(XML_LANG)))
+    return bag
+
+
+def _raw(bag: _Bag, name: str) -> list[str]:
+    return [text.strip() for text, _ in bag.get(name, []) if text.strip()]
+
+
+def _texts(bag: _Bag, name: str) -> tuple[str, ...]:
+    return dedupe_values(clean_text(text) for text, _ in bag.get(name, []))
+
+
+def _split(bag: _Bag, name: str) -> tuple[str, ...]:
+    """The values of a multi-valued field, split on ``;``."""
+    return dedupe_values(part.strip(" ,") for text in _texts(bag, name)
+                         for part in text.split(";"))
+
+
+def _languages(values: Iterable[str]) -> tuple[tuple[str, ...], bool]:
+    tags: list[str] = []
+    unparsed = False
+    for value in values:
+        tag = normalize_language(value)
+        if tag is None:
+            unparsed = True
+        elif tag not in tags:
+            tags.append(tag)
+    return tuple(tags), unparsed
+
+
+def _dates(bag: _Bag, dated: Sequence[str]) -> tuple[tuple[DateValue, ...], list[str]]:
+    candidates = [(value, kind) for field, kind in _DATE_FIELDS for value in _split(bag, field)]
+    candidates += [(value, "coverage") for value in dated]
+    dates: list[DateValue] = []
+    warnings: list[str] = []
+    for text, kind in candidates:
+        if any(d.original == text for d in dates):
+            continue
+        if is_unknown_date(text):
+            warnings.append(DATE_UNKNOWN)
+            continue
+        value = parse_date(text, kind)
+        if not value.parsed:
+            warnings.append(DATE_UNPARSED)
+        dates.append(value)
+    return tuple(dates), warnings
+
+
+def _descriptions(bag: _Bag, main_language: str | None) -> tuple[LangString, ...]:
+    result: list[LangString] = []
+    candidates = [pair for name in ("description", "abstract", "tableOfContents", "extent")
+                  for pair in bag.get(name, [])]
+    candidates += [(t, lang) for t, lang in bag.get("format", []) if not _MIME.match(clean_text(t))]
+    for text, lang in candidates:
+        readable = strip_html_to_text(text)
+        if is_placeholder(readable) or any(readable == d.value for d in result):
+            continue
+        if is_image_url(readable):
+            continue  # a thumbnail URL put in a description
+        result.append(LangString(readable, guess_text_language(readable, lang, main_language)))
+    return tuple(result)
