@@ -77,3 +77,29 @@ def test_bad_switch_value_is_a_usage_error(
     monkeypatch.setenv("TSUNAGU_ALLOW_PRIVATE_HOSTS", "maybe")
     assert main(["--data-dir", str(tmp_path), "source", "list"]) == 2
     assert "TSUNAGU_ALLOW_PRIVATE_HOSTS" in capsys.readouterr().err
+
+
+def test_profile_and_mapping_report(
+    provider: ProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TSUNAGU_ALLOW_PRIVATE_HOSTS", "1")
+    data = ["--data-dir", str(tmp_path)]
+    assert main(add_args(tmp_path, provider.base_url("kansai"))) == 0
+    assert main([*data, "harvest", "kansai", "--no-index"]) == 0
+    capsys.readouterr()
+
+    assert main([*data, "map", "kansai", "--report"]) == 0
+    text = capsys.readouterr().out
+    assert "quality tier" in text and "rights by code:" in text and "PDM-1.0" in text
+    assert main([*data, "map", "kansai", "--report", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["records"] == len(provider.feed("kansai").records)
+    assert report["quality"]["tier"] in "ABCD" and report["failed"] == []
+    assert dict(report["rights"]["by_level"]) == {"open": report["records"]}
+
+    assert main([*data, "source", "profile", "kansai", "--landing-url-pattern", "(bad"]) == 1
+    assert "regular expression" in capsys.readouterr().err
+    assert main([*data, "source", "profile", "kansai", "--thumbnail-pattern", "/full/"]) == 0
+    assert main([*data, "map", "kansai"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[-1])["quarantined"] == 0

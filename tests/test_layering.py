@@ -36,7 +36,7 @@ ALLOWED: dict[str, set[str]] = {
                                           "tsunagu.mappings", "tsunagu.feeds",
                                           "tsunagu.accounts", "tsunagu.pipeline"},
     "tsunagu.worker": FOUNDATION | {"tsunagu.store", "tsunagu.pipeline"},
-    "tsunagu.console": FOUNDATION | {"tsunagu.store", "tsunagu.harvester"},
+    "tsunagu.console": FOUNDATION | {"tsunagu.store", "tsunagu.harvester", "tsunagu.pipeline"},
     "tsunagu.demo": FOUNDATION | {"tsunagu.pipeline", "tsunagu.site", "tsunagu.store",
                                   "tsunagu.harvester", "tsunagu.console"},
     "tsunagu.pipeline": FOUNDATION | {"tsunagu.store", "tsunagu.harvester",

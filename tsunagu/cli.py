@@ -18,10 +18,10 @@ from collections.abc import Sequence
 
 from tsunagu import __version__
 from tsunagu.config import Settings
-from tsunagu.console import print_progress, print_report, print_runs
+from tsunagu.console import print_mapping_report, print_progress, print_report, print_runs
 from tsunagu.errors import ConfigError, TsunaguError
 from tsunagu.pipeline import Pipeline
-from tsunagu.records import Sector, Source
+from tsunagu.records import MappingProfile, Sector, Source
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--metadata-rights", help="the licence of the metadata itself")
     add.add_argument("--replace", action="store_true", help="update an existing source")
     source_commands.add_parser("list", help="list registered sources")
+    profile = source_commands.add_parser(
+        "profile", help="set a source's mapping profile (then run `tsunagu map ID`)")
+    profile.add_argument("id")
+    profile.add_argument("--mapper", help="map with this format's mapper (a metadataPrefix)")
+    profile.add_argument("--xslt", type=argparse.FileType("r", encoding="utf-8"),
+                         help="an XSLT 1.0 file applied to each record before mapping")
+    profile.add_argument("--landing-url-pattern", help="regex: which URL is the landing page")
+    profile.add_argument("--thumbnail-pattern", help="regex: which URL is the thumbnail")
+    profile.add_argument("--clear", action="store_true", help="remove the profile")
     remove = source_commands.add_parser("remove", help="remove a source and its records")
     remove.add_argument("id")
     for action in ("publish", "unpublish"):
@@ -96,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     remap = commands.add_parser("map", help="re-map a source from its stored raw records")
     remap.add_argument("id")
+    remap.add_argument("--report", action="store_true",
+                       help="print the mapping report (quality tier, completeness, "
+                            "warnings, rights, failures) instead of re-mapping first")
+    remap.add_argument("--json", action="store_true", help="the report as JSON")
 
     index = commands.add_parser("index", help="bring the search index up to date")
     index.add_argument("--rebuild", action="store_true", help="rebuild from the store")
@@ -166,6 +179,13 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             if not args.no_index:
                 print_index_update(pipeline)
             return 0 if all(run.status == "ok" for run in runs) else 1
+        if args.command == "map" and args.report:
+            report = pipeline.mapping_report(args.id)
+            if args.json:
+                print(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2))
+            else:
+                print_mapping_report(report)
+            return 0
         if args.command == "map":
             outcome = pipeline.remap(args.id)
             print(json.dumps(dataclasses.asdict(outcome)))
@@ -217,6 +237,13 @@ def _source(pipeline: Pipeline, args: argparse.Namespace) -> int:
         for source in pipeline.store.sources.list():
             print(f"{source.id}\t{source.sector}\t{counts.get(source.id, 0)}\t"
                   f"{source.name}\t{source.base_url}")
+    elif args.source_command == "profile":
+        new = MappingProfile() if args.clear else MappingProfile(
+            mapper=args.mapper, xslt=args.xslt.read() if args.xslt else None,
+            landing_url_pattern=args.landing_url_pattern,
+            thumbnail_pattern=args.thumbnail_pattern)
+        pipeline.set_profile(args.id, new)
+        print(f"profile of {args.id} saved; run `tsunagu map {args.id}` to apply it")
     elif args.source_command == "remove":
         pipeline.store.sources.remove(args.id)
         print(f"removed {args.id}; run `tsunagu index` to update the index")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tsunagu.harvester import Progress
+from tsunagu.pipeline import MappingReport
 from tsunagu.store import HarvestRun
 
 _LOCK = threading.Lock()  # sources are harvested in parallel threads
@@ -73,3 +74,28 @@ def print_report(report: dict[str, Any]) -> None:
     for item in report["quarantined"]:
         print(f"  [quarantined/{item['stage']}] {item['oai_identifier'] or '-'}: "
               f"{item['reason']}")
+
+
+def print_mapping_report(report: MappingReport) -> None:
+    """The mapping report of one source as text (``tsunagu map SOURCE --report``)."""
+    quality, rights = report.quality, report.rights
+    print(f"source {report.source_id}: {report.records} records, quality tier {quality.tier}"
+          + (f" (next: {quality.next_tier})" if quality.next_tier else ""))
+    print("tiers: " + ", ".join(f"{tier} {count}" for tier, count in quality.tiers.items()))
+    print("completeness:")
+    for name, share in quality.completeness.items():
+        print(f"  {name:<16} {share:6.1%}")
+    if quality.top_warnings:
+        print("top warnings:")
+        for code, count in quality.top_warnings:
+            print(f"  {code:<24} {count}")
+    for hint in quality.hints:
+        print(f"to reach {hint.tier}: {hint.en} ({hint.missing} records) / {hint.ja}")
+    print("rights by level: " + ", ".join(f"{level} {n}" for level, n in rights.by_level))
+    print("rights by code:  " + ", ".join(f"{code} {n}" for code, n in rights.by_code))
+    for raw in rights.unknown[:10]:
+        print(f"  unknown: {raw.raw!r} ({raw.count})")
+    if report.failed:
+        print(f"{len(report.failed)} records could not be mapped:")
+        for identifier, reason in report.failed[:20]:
+            print(f"  {identifier}: {reason}")

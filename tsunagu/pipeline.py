@@ -28,8 +28,19 @@ from tsunagu.harvester import (
 )
 from tsunagu.harvester.report import run_report
 from tsunagu.index import Indexer
-from tsunagu.mappings import map_record
-from tsunagu.records import FeedKind, RawRecord, Record, Source, SourceStatus, record_id
+from tsunagu.mappings import map_records
+from tsunagu.mappings.profile import check_profile
+from tsunagu.mappings.quality import QualityReport, assess_quality
+from tsunagu.mappings.rights_report import RightsReport, rights_report
+from tsunagu.records import (
+    FeedKind,
+    MappingProfile,
+    RawRecord,
+    Record,
+    Source,
+    SourceStatus,
+    record_id,
+)
 from tsunagu.store import ChangeKind, HarvestRun, Store
 
 logger = logging.getLogger(__name__)
@@ -43,6 +54,17 @@ class IndexUpdate:
     changes: int
     documents: int
     seq: int
+
+
+@dataclasses.dataclass(frozen=True)
+class MappingReport:
+    """How well a source maps: quality tier, completeness, warnings, rights, failures."""
+
+    source_id: str
+    records: int
+    failed: tuple[tuple[str, str], ...]
+    quality: QualityReport
+    rights: RightsReport
 
 
 @dataclasses.dataclass(frozen=True)
@@ -183,6 +205,31 @@ class Pipeline:
             quarantined += self._map_batch(source, batch)
         return MapOutcome(mapped=mapped - quarantined, deleted=deleted, quarantined=quarantined)
 
+    def set_profile(self, source_id: str, profile: MappingProfile) -> Source:
+        """Check and save a source's mapping profile (``remap`` applies it)."""
+        try:
+            check_profile(profile)
+        except MappingError as exc:
+            raise ConfigError(exc.message, source_id=source_id, field=exc.field) from exc
+        return self.store.sources.set_profile(source_id, profile)
+
+    def mapping_report(self, source_id: str) -> MappingReport:
+        """The mapping report of a source over its stored records (after a map/harvest).
+
+        ``failed`` lists the records that could not be mapped (OAI identifier, reason)
+        and are still unmapped: quarantined by mapping and without a live record.
+        """
+        self.store.sources.get(source_id)  # NotFoundError for an unknown source
+        records = list(self.store.records.iter(source_id))
+        failed: dict[str, str] = {}
+        for item in self.store.quarantine.list(source_id):
+            if item.stage == "mapping" and item.oai_identifier and not self.store.records.exists(
+                    record_id(source_id, item.oai_identifier)):
+                failed[item.oai_identifier] = item.reason
+        return MappingReport(source_id=source_id, records=len(records),
+                             failed=tuple(sorted(failed.items())),
+                             quality=assess_quality(records), rights=rights_report(records))
+
     def _map_batch(self, source: Source, batch: Sequence[tuple[RawRecord, ChangeKind]]) -> int:
         with self.store.db.transaction():
             return self._map_page(source, batch, None)
@@ -195,16 +242,16 @@ class Pipeline:
     ) -> int:
         """Map one page inside its transaction; returns how many were quarantined."""
         quarantined = 0
-        mapped = []
+        mapped: list[Record] = []
         for raw, kind in changes:
             rid = record_id(source.id, raw.oai_identifier)
             if raw.deleted:
-                self.store.records.delete(rid, source.id, raw.oai_identifier)
+                self._delete_tree(rid, source.id, raw.oai_identifier, keep=())
                 continue
             if kind is ChangeKind.UNCHANGED and self.store.records.exists(rid):
                 continue
             try:
-                mapped.append(map_record(raw, source))
+                records = map_records(raw, source)
             except MappingError as exc:
                 quarantined += 1
                 logger.warning("%s: record %s quarantined: %s", source.id,
@@ -213,8 +260,20 @@ class Pipeline:
                     source.id, raw.oai_identifier, stage="mapping", reason=str(exc),
                     raw=raw.xml, run_id=run_id,
                 )
+                continue
+            if len(records) > 1 or self.store.records.has_components(rid):
+                self._delete_tree(rid, source.id, raw.oai_identifier,
+                                  keep=[r.id for r in records])
+            mapped.extend(records)
         self.store.records.put_many(mapped)
         return quarantined
+
+    def _delete_tree(self, rid: str, source_id: str, oai_identifier: str,
+                     keep: Sequence[str]) -> None:
+        """Tombstone a record and those of its components (EAD) not in ``keep``."""
+        for stale in [rid, *self.store.records.component_ids(rid)]:
+            if stale not in keep:
+                self.store.records.delete(stale, source_id, oai_identifier)
 
     def update_index(self, *, rebuild: bool = False) -> IndexUpdate:
         """Bring the index up to date with the store (rebuild it if asked or needed)."""

@@ -269,8 +269,31 @@ class Hierarchy:
 
 
 @dataclasses.dataclass(frozen=True)
+class MappingProfile:
+    """How one source's records are mapped, beyond what its format says.
+
+    ``mapper`` maps the records with another format's mapper than their
+    metadataPrefix names (a local dialect of oai_dc served as ``oai_dc_ja`` …);
+    ``xslt`` is an XSLT 1.0 stylesheet applied to each record's metadata before
+    mapping; ``landing_url_pattern`` and ``thumbnail_pattern`` are regular
+    expressions that pick which of a record's URLs is the landing page and which
+    the thumbnail when a feed puts several in ``dc:identifier``.
+    """
+
+    mapper: str | None = None
+    xslt: str | None = None
+    landing_url_pattern: str | None = None
+    thumbnail_pattern: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class Source:
-    """A registered feed of one institution."""
+    """A registered feed of one institution.
+
+    The mapping profile of a source is its ``sector``, ``default_rights``,
+    ``metadata_rights``, ``languages``, ``prefecture`` and ``profile``; changing
+    them and re-mapping (``tsunagu map SOURCE``) needs no re-harvest.
+    """
 
     id: str
     name: str
@@ -291,6 +314,7 @@ class Source:
     prefecture: str | None = None
     #: BCP 47 tags of the languages the records are written in.
     languages: tuple[str, ...] = ()
+    profile: MappingProfile = MappingProfile()
 
 
 @dataclasses.dataclass(frozen=True)

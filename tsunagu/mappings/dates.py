@@ -38,7 +38,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from tsunagu.mappings.eras import ERA_LETTERS, ERA_VARIANTS, ERAS_BY_NAME, find_era
+from tsunagu.mappings.eras import ERA_LETTERS, ERA_VARIANTS, ERAS_BY_NAME, LAST_YEAR, find_era
 from tsunagu.mappings.numerals import convert_kanji_numeral, replace_kanji_numerals
 from tsunagu.mappings.periods import BAKUMATSU, PERIOD_NAMES, QUALIFIERS, span_period
 from tsunagu.records import DateValue
@@ -50,7 +50,7 @@ DATE_ERA_MISMATCH = "date_era_mismatch"
 GREGORIAN = "gregorian"
 JP_LUNISOLAR = "jp_lunisolar"
 
-_LAST_YEAR = 2100
+_LAST_YEAR = LAST_YEAR
 _PRECISIONS = ("day", "month", "year", "decade", "century", "era")
 
 _RANGE_DASHES = str.maketrans({c: "–" for c in "‒–—―−~〜～"} | {"‐": "-", "‑": "-"})

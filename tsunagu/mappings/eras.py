@@ -23,6 +23,9 @@ import dataclasses
 from collections.abc import Mapping
 from types import MappingProxyType
 
+#: The last Gregorian year a date may name (the date parser rejects later ones).
+LAST_YEAR = 2100
+
 #: The first Gregorian year of the solar calendar in Japan (明治6年).
 SOLAR_CALENDAR_YEAR = 1873
 
@@ -38,8 +41,9 @@ class Era:
 
     @property
     def last_era_year(self) -> int:
-        """The highest year number the era reached (99 for the current era)."""
-        return 99 if self.end is None else self.end - self.start + 1
+        """The highest year number the era reached; for the current era, the last
+        year the date parser accepts (2100), so that both agree."""
+        return LAST_YEAR - self.start + 1 if self.end is None else self.end - self.start + 1
 
     def to_gregorian(self, era_year: int) -> int | None:
         """The Gregorian year of era year ``era_year`` (1 = 元年), ``None`` when out of the era."""

@@ -25,6 +25,7 @@ from lxml import etree
 from tsunagu.errors import MappingError
 from tsunagu.mappings.periods import derive_periods
 from tsunagu.mappings.places import derive_prefectures
+from tsunagu.mappings.profile import apply_source_defaults, transform_raw
 from tsunagu.records import RawRecord, Record, Source, record_id
 
 #: A format mapper: (raw record, its source, the record id) → record.
@@ -55,6 +56,12 @@ MAPPERS: Mapping[str, str] = MappingProxyType({
     "rdf": "tsunagu.mappings.edm:map_edm",
 })
 
+#: Formats where one OAI record describes several records (an EAD finding aid and
+#: its components): ``module:function`` giving every record, the top one first.
+COMPONENT_MAPPERS: Mapping[str, str] = MappingProxyType({
+    "ead": "tsunagu.mappings.ead:map_ead_components",
+})
+
 
 def make_record_id(source: Source, oai_identifier: str) -> str:
     """The tsunagu record id: ``{source id}:{full OAI identifier}``."""
@@ -76,6 +83,28 @@ def load_mapper(prefix: str) -> Mapper | None:
     return cast(Mapper, getattr(importlib.import_module(module_name), function))
 
 
+def map_records(raw: RawRecord, source: Source) -> tuple[Record, ...]:
+    """Every record ``raw`` describes: one for most formats, the finding aid and each
+    of its components for EAD (components have ids ``{record id}#{component}``)."""
+    prefix = source.profile.mapper or raw.metadata_prefix
+    target = COMPONENT_MAPPERS.get(prefix)
+    if target is None:
+        return (map_record(raw, source),)
+    top = map_record(raw, source)  # every check and error of a single record first
+    module_name, _, function = target.partition(":")
+    components = getattr(importlib.import_module(module_name), function)
+    transformed = transform_raw(raw, source, top.id)
+    try:
+        records = cast(tuple[Record, ...], components(transformed, source))
+    except MappingError:
+        raise
+    except (ValueError, TypeError, UnicodeError, etree.LxmlError) as exc:
+        raise MappingError(f"could not map the components: {exc}", source_id=source.id,
+                           record_id=top.id) from exc
+    return (top, *(add_derived_facets(apply_source_defaults(r, source, transformed.xml))
+                   for r in records if r.id != top.id))
+
+
 def map_record(raw: RawRecord, source: Source) -> Record:
     """Map ``raw`` with the mapper of its ``metadata_prefix``.
 
@@ -95,33 +124,61 @@ def map_record(raw: RawRecord, source: Source) -> Record:
     if raw.deleted:
         raise MappingError("a deleted record has no metadata to map", source_id=source.id,
                            record_id=identifier, field="deleted")
-    mapper = load_mapper(raw.metadata_prefix)
+    prefix = source.profile.mapper or raw.metadata_prefix
+    mapper = load_mapper(prefix)
     if mapper is None:
         raise MappingError(
-            f"no mapper for metadataPrefix {raw.metadata_prefix!r} "
+            f"no mapper for metadataPrefix {prefix!r} "
             f"(supported: {', '.join(list_supported_prefixes())})",
             source_id=source.id, record_id=identifier, field="metadata_prefix",
         )
     try:
+        raw = transform_raw(raw, source, identifier)
         record = mapper(raw, source, identifier)
     except MappingError:
         raise
     except (ValueError, TypeError, UnicodeError, etree.LxmlError) as exc:
         raise MappingError(f"could not map the record: {exc}", source_id=source.id,
                            record_id=identifier) from exc
-    return add_derived_facets(record)
+    return add_derived_facets(apply_source_defaults(record, source, raw.xml))
 
 
 def add_derived_facets(record: Record) -> Record:
-    """``record`` with the Japanese periods of its dates and the prefectures of its places.
+    """``record`` with the Japanese periods of its dates, the prefectures of its places
+    and its IIIF manifest when one of its URLs is a manifest.
 
-    Runs after every format mapper, so that each format gets both facets; values
-    a mapper already set come first.
+    Runs after every format mapper, so that each format gets these; values a mapper
+    already set come first. Japanese periods are derived only for records in a
+    Japanese context (Japanese language, a Japanese place, or a date written with a
+    Japanese era or period): an English record of an 1850 painting is not "Edo".
     """
-    periods = tuple(dict.fromkeys((*record.periods, *derive_periods(record.dates))))
     prefectures = tuple(
         dict.fromkeys((*record.prefectures, *derive_prefectures(record.places)))
     )
-    if periods == record.periods and prefectures == record.prefectures:
+    languages = [*record.languages, record.title.lang or "",
+                 *(title.lang or "" for title in record.title_alt)]
+    japanese = (
+        any(lang.split("-")[0] == "ja" for lang in languages)
+        or bool(prefectures)
+        or any(date.era or date.calendar == "jp_lunisolar" or date.precision == "era"
+               for date in record.dates)
+    )
+    derived = derive_periods(record.dates) if japanese else ()
+    periods = tuple(dict.fromkeys((*record.periods, *derived)))
+    manifest = record.iiif_manifest or _manifest_url(record)
+    if (periods, prefectures, manifest) == (record.periods, record.prefectures,
+                                            record.iiif_manifest):
         return record
-    return dataclasses.replace(record, periods=periods, prefectures=prefectures)
+    return dataclasses.replace(record, periods=periods, prefectures=prefectures,
+                               iiif_manifest=manifest)
+
+
+def _manifest_url(record: Record) -> str | None:
+    """The first URL of the record that names a IIIF Presentation manifest."""
+    candidates = [record.landing_url, *(i.value for i in record.identifiers)]
+    for url in candidates:
+        if url and url.startswith(("http://", "https://")) and (
+            url.endswith("/manifest.json") or url.endswith("/manifest")
+        ):
+            return url
+    return None

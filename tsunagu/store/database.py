@@ -40,6 +40,10 @@ CREATE TABLE IF NOT EXISTS sources (
     prefecture TEXT,
     languages TEXT NOT NULL DEFAULT '[]'
 );
+CREATE TABLE IF NOT EXISTS source_profiles (
+    source_id TEXT PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
+    profile TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS raw_records (
     source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
     oai_identifier TEXT NOT NULL,

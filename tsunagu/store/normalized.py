@@ -58,6 +58,17 @@ class NormalizedRecords:
         ).fetchone()
         return row is not None
 
+    def component_ids(self, record_id: str) -> list[str]:
+        """Ids of the live component records of ``record_id`` (``{record_id}#…``, EAD)."""
+        rows = self._db.connection().execute(
+            "SELECT id FROM records WHERE id >= ? AND id < ? AND deleted = 0 ORDER BY id",
+            (f"{record_id}#", f"{record_id}$"),  # '$' sorts right after '#'
+        )
+        return [str(row[0]) for row in rows]
+
+    def has_components(self, record_id: str) -> bool:
+        return bool(self.component_ids(record_id))
+
     def delete(self, record_id: str, source_id: str, oai_identifier: str) -> None:
         """Turn a record into a tombstone (kept, but no longer shown or indexed)."""
         with self._db.transaction() as conn:

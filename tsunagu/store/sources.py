@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sqlite3
 
 from tsunagu.errors import ConfigError, NotFoundError
-from tsunagu.records import FeedKind, Schedule, Sector, Source, SourceStatus
+from tsunagu.records import FeedKind, MappingProfile, Schedule, Sector, Source, SourceStatus
 from tsunagu.store.database import Database, utc_now
 
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -15,6 +16,8 @@ SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _COLUMNS = ("id", "name", "name_en", "base_url", "metadata_prefix", "sector", "set_specs",
             "default_rights", "metadata_rights", "institution_id", "status", "kind",
             "schedule", "prefecture", "languages")
+_SELECT = ("SELECT sources.*, source_profiles.profile AS profile FROM sources"
+           " LEFT JOIN source_profiles ON source_profiles.source_id = sources.id")
 #: Columns an update may change (``status`` changes only through :meth:`Sources.set_status`).
 _UPDATABLE = tuple(c for c in _COLUMNS if c not in ("id", "status"))
 
@@ -41,18 +44,37 @@ class Sources:
             if replace:
                 updates = ", ".join(f"{column}=excluded.{column}" for column in _UPDATABLE)
                 conn.execute(f"{insert} ON CONFLICT(id) DO UPDATE SET {updates}", row)
-                return
-            try:
-                conn.execute(insert, row)
-            except sqlite3.IntegrityError as exc:
-                raise ConfigError(
-                    "a source with this id is already registered", source_id=source.id
-                ) from exc
+            else:
+                try:
+                    conn.execute(insert, row)
+                except sqlite3.IntegrityError as exc:
+                    raise ConfigError(
+                        "a source with this id is already registered", source_id=source.id
+                    ) from exc
+            self._save_profile(conn, source)
+
+    def set_profile(self, source_id: str, profile: MappingProfile) -> Source:
+        """Change a source's mapping profile (re-map it to apply the change)."""
+        source = dataclasses.replace(self.get(source_id), profile=profile)
+        with self._db.transaction() as conn:
+            self._save_profile(conn, source)
+        return source
+
+    @staticmethod
+    def _save_profile(conn: sqlite3.Connection, source: Source) -> None:
+        if source.profile == MappingProfile():
+            conn.execute("DELETE FROM source_profiles WHERE source_id = ?", (source.id,))
+            return
+        conn.execute(
+            "INSERT INTO source_profiles(source_id, profile) VALUES (?, ?) "
+            "ON CONFLICT(source_id) DO UPDATE SET profile = excluded.profile",
+            (source.id, json.dumps(dataclasses.asdict(source.profile), ensure_ascii=False)),
+        )
 
     def get(self, source_id: str) -> Source:
         row = (
             self._db.connection()
-            .execute("SELECT * FROM sources WHERE id = ?", (source_id,))
+            .execute(f"{_SELECT} WHERE id = ?", (source_id,))
             .fetchone()
         )
         if row is None:
@@ -62,7 +84,7 @@ class Sources:
     def list(self, *, institution_id: str | None = None,
              status: SourceStatus | None = None) -> list[Source]:
         """Sources in id order, optionally of one institution and/or with one status."""
-        sql = "SELECT * FROM sources WHERE 1 = 1"
+        sql = f"{_SELECT} WHERE 1 = 1"
         params: list[str] = []
         if institution_id is not None:
             sql += " AND institution_id = ?"
@@ -147,4 +169,6 @@ def _source(row: sqlite3.Row) -> Source:
         schedule=Schedule(row["schedule"]),
         prefecture=row["prefecture"],
         languages=tuple(json.loads(row["languages"])),
+        profile=MappingProfile(**json.loads(row["profile"])) if row["profile"]
+        else MappingProfile(),
     )
