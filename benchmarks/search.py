@@ -28,7 +28,6 @@ import dataclasses
 import gzip
 import json
 import random
-import resource
 import shutil
 import sqlite3
 import statistics
@@ -226,15 +225,16 @@ def serve_probe(index_dir: Path, queries_file: Path) -> None:
     keywords, phrases = json.loads(queries_file.read_text(encoding="utf-8"))
     index = SearchIndex(index_dir)
     timings = run_tsunagu(index, keywords, phrases)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     status = {}
     with open("/proc/self/status", encoding="ascii") as handle:  # Linux: RSS by kind
         for line in handle:
             name, _, value = line.partition(":")
-            if name in ("RssAnon", "RssFile"):
+            if name in ("VmHWM", "RssAnon", "RssFile"):
                 status[name] = int(value.split()[0]) / 1024
-    # RssFile is the index's memory-mapped files: page cache the kernel can drop.
-    print(json.dumps({"timings": timings, "max_rss_mb": rss_mb, **status}))
+    # VmHWM: peak resident memory of this process (ru_maxrss would include the
+    # parent's peak, inherited across fork+exec). RssFile is the index's
+    # memory-mapped files: page cache the kernel can drop.
+    print(json.dumps({"timings": timings, **status}))
 
 
 # --- plain Whoosh -------------------------------------------------------------------------

@@ -29,8 +29,10 @@ ALLOWED: dict[str, set[str]] = {
     "tsunagu.mappings": FOUNDATION,
     "tsunagu.index": FOUNDATION,
     "tsunagu.site": FOUNDATION | {"tsunagu.store", "tsunagu.index", "tsunagu.accounts",
-                                  "tsunagu.institutions"},
+                                  "tsunagu.institutions", "tsunagu.pipeline", "tsunagu.feeds",
+                                  "tsunagu.collections"},
     "tsunagu.accounts": FOUNDATION | {"tsunagu.store"},
+    "tsunagu.collections": FOUNDATION | {"tsunagu.store", "tsunagu.accounts"},
     "tsunagu.feeds": FOUNDATION | {"tsunagu.store", "tsunagu.harvester"},
     "tsunagu.institutions": FOUNDATION | {"tsunagu.store", "tsunagu.harvester",
                                           "tsunagu.mappings", "tsunagu.feeds",
@@ -57,6 +59,7 @@ THIRD_PARTY: dict[str, set[str]] = {
     "uvicorn": {"tsunagu.site", "tsunagu.cli", "tsunagu.demo"},
     "argon2": {"tsunagu.accounts"},
     "openpyxl": {"tsunagu.feeds"},
+    "segno": {"tsunagu.site"},
 }
 
 

@@ -74,6 +74,12 @@ class Settings:
     max_upload_bytes: int = 64 * 1024 * 1024
     #: Seconds the worker sleeps between looks for due harvests.
     worker_interval: float = 60.0
+    #: Key that signs the site's session cookie and CSRF tokens (``TSUNAGU_SECRET_KEY``);
+    #: when unset the site generates one and keeps it in ``<data_dir>/secret_key`` (0600).
+    secret_key: str | None = dataclasses.field(default=None, repr=False)
+    #: ``standard`` (Argon2id, the library's recommended cost) or ``fast`` (cheap
+    #: parameters for tests only, ``TSUNAGU_PASSWORD_HASHING=fast``).
+    password_hashing: str = "standard"  # noqa: S105 - a profile name, not a password
 
     @property
     def db_path(self) -> Path:
@@ -100,6 +106,8 @@ class Settings:
             allow_private_hosts=_flag(env, "TSUNAGU_ALLOW_PRIVATE_HOSTS"),
             request_delay=_number(env, "TSUNAGU_REQUEST_DELAY", cls.request_delay),
             harvest_workers=int(_number(env, "TSUNAGU_HARVEST_WORKERS", cls.harvest_workers)),
+            secret_key=env.get("TSUNAGU_SECRET_KEY") or None,
+            password_hashing=env.get("TSUNAGU_PASSWORD_HASHING", "").strip() or "standard",
         )
 
 

@@ -12,6 +12,7 @@ from tsunagu.records import FeedKind, Schedule, Sector, Source, SourceStatus
 from tsunagu.store import Store
 from tsunagu.store.accounts import Institution, Role, UserStatus
 from tsunagu.store.credentials import Invitation, SessionEntry
+from tsunagu.store.database import SCHEMA_VERSION
 
 
 @pytest.fixture
@@ -105,7 +106,7 @@ def test_version_2_store_is_migrated_to_version_3(tmp_path: Path) -> None:
     conn.close()
     store = Store(path)
     try:
-        assert store.db.get_meta("schema_version") == "3"
+        assert store.db.get_meta("schema_version") == str(SCHEMA_VERSION)
         old = store.sources.get("old")
         # Sources registered before institutions existed stay public and harvested daily.
         assert old.status is SourceStatus.PUBLISHED and old.institution_id is None
@@ -115,5 +116,6 @@ def test_version_2_store_is_migrated_to_version_3(tmp_path: Path) -> None:
     finally:
         store.close()
     again = Store(path)
-    assert again.db.get_meta("schema_version") == "3" and again.sources.get("old").name == "Old"
+    assert again.db.get_meta("schema_version") == str(SCHEMA_VERSION)
+    assert again.sources.get("old").name == "Old"
     again.close()

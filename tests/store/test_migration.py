@@ -39,7 +39,7 @@ def test_version_1_store_gains_the_new_columns(tmp_path: Path) -> None:
     conn.close()
     store = Store(path)
     try:
-        assert store.db.get_meta("schema_version") == "3"  # migrated through 2 to 3
+        assert store.db.get_meta("schema_version") == "4"  # migrated through 2 and 3 to 4
         old = store.runs.get(1)
         assert old.new == 7 and old.repaired == 0 and not old.full and old.seconds == 0
         store.sources.add(Source(id="old", name="Old", base_url="http://x", sector=Sector.OTHER))
@@ -51,5 +51,5 @@ def test_version_1_store_gains_the_new_columns(tmp_path: Path) -> None:
     finally:
         store.close()
     again = Store(path)  # opening again changes nothing
-    assert again.db.get_meta("schema_version") == "3" and again.raw.count("old") == 1
+    assert again.db.get_meta("schema_version") == "4" and again.raw.count("old") == 1
     again.close()

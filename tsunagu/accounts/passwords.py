@@ -10,7 +10,26 @@ from tsunagu.errors import ConfigError
 MIN_LENGTH = 10
 MAX_LENGTH = 1024
 
-_HASHER = PasswordHasher()
+#: ``standard``: the library's recommended Argon2id parameters (RFC 9106 low-memory
+#: profile); ``fast``: cheap parameters so that test suites can create many accounts.
+PROFILES: dict[str, PasswordHasher] = {
+    "standard": PasswordHasher(),
+    "fast": PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
+}
+
+_HASHER = PROFILES["standard"]
+
+
+def use_hashing_profile(profile: str) -> None:
+    """Hash new passwords with ``profile`` (``Settings.password_hashing``) from now on.
+
+    Verification reads the parameters from each stored hash, so both kinds verify.
+    """
+    global _HASHER
+    if profile not in PROFILES:
+        raise ConfigError(f"password hashing must be one of {', '.join(PROFILES)}, "
+                          f"not {profile!r}", field="password_hashing")
+    _HASHER = PROFILES[profile]
 
 
 def check_password_strength(password: str) -> None:

@@ -134,6 +134,12 @@ def _expand_iteration_marks(text: str) -> str:
     return "".join(out)
 
 
+def cjk_characters(text: str) -> str:
+    """The distinct CJK characters of a normalized text, space-separated (the
+    ``chars`` field: one-character queries look them up as terms)."""
+    return " ".join(dict.fromkeys(_SINGLE_CJK_RE.findall(text)))
+
+
 def is_single_cjk(term: str) -> bool:
     """Whether ``term`` is one CJK character (searched as a prefix of bigrams)."""
     return len(term) == 1 and _SINGLE_CJK_RE.match(term) is not None

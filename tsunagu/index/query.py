@@ -35,7 +35,7 @@ from whoosh import query as wq
 
 from tsunagu.errors import QueryError
 from tsunagu.index.analysis import analyze, is_single_cjk
-from tsunagu.index.schema import EXACT_FIELD, FACETS, SEARCH_FIELDS
+from tsunagu.index.schema import CHARS_FIELD, EXACT_FIELD, FACETS, SEARCH_FIELDS
 
 #: The most results one page may hold.
 MAX_PAGE_SIZE = 100
@@ -204,20 +204,25 @@ def _scan(text: str, exact: bool = False) -> list[_Clause | str]:
     return items
 
 
-#: Where a one-character CJK word is looked for (a prefix over every bigram that
-#: starts with it): the short fields. Descriptions and readings hold so many
-#: bigrams per character that the expansion would cost more than it finds.
-SINGLE_CHARACTER_FIELDS = frozenset(("title", "title_alt", "agents", "subjects", "places",
-                                     EXACT_FIELD))
+#: The boost of a one-character CJK word (looked up in the ``chars`` field, which
+#: holds the characters of the titles, names, subjects and places).
+SINGLE_CHARACTER_BOOST = 4.0
 
 
 def _compile_clause(clause: _Clause, exact: bool) -> Any | None:
+    if not exact and not clause.phrase:
+        terms = analyze(clause.text)
+        singles = [t for t in terms if is_single_cjk(t)]
+        if singles:  # 桜, 3月: the characters in the chars field, other words anywhere
+            others = [t for t in terms if not is_single_cjk(t)]
+            parts = [wq.Term(CHARS_FIELD, t, boost=SINGLE_CHARACTER_BOOST) for t in singles]
+            for term in others:
+                parts.append(_compile_clause(dataclasses.replace(clause, text=term), exact))
+            return wq.And(parts) if len(parts) > 1 else parts[0]
     queries = []
     for field in clause.fields:
         kind = "exact" if exact else "romaji" if field == "romaji" else "text"
         terms = analyze(clause.text, kind)
-        if any(is_single_cjk(t) for t in terms) and field not in SINGLE_CHARACTER_FIELDS:
-            continue
         if terms:
             queries.append(_field_query(field, terms, clause.phrase))
     if not queries:

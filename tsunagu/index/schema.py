@@ -18,12 +18,18 @@ from typing import Any
 
 from whoosh import fields
 
-from tsunagu.index.analysis import VALUE_SEPARATOR, make_analyzer, normalize_text, to_katakana
+from tsunagu.index.analysis import (
+    VALUE_SEPARATOR,
+    cjk_characters,
+    make_analyzer,
+    normalize_text,
+    to_katakana,
+)
 from tsunagu.index.romaji import reading_words
 from tsunagu.records import Permission, Record, ReuseLevel, Rights
 
 #: Bump whenever the schema or the analysis changes: old indexes need a rebuild.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Searched text fields and their query-time boosts (title highest).
 SEARCH_FIELDS: tuple[tuple[str, float], ...] = (
@@ -59,6 +65,9 @@ IMAGE_VALUES = ("yes", "no")
 #: The field searched by the "exact" toggle, and the fields copied into it.
 EXACT_FIELD = "exact"
 _EXACT_SOURCES = ("title", "title_alt", "agents", "subjects", "places")
+#: The field of single CJK characters (of the short fields), for one-character queries.
+CHARS_FIELD = "chars"
+_CHARS_SOURCES = ("title", "title_alt", "agents", "subjects", "places")
 #: Where years of the date ranges are indexed (one term per record and field), and
 #: their decades (``year // 10``), so a year filter reads a few terms, not every year.
 YEAR_FROM, YEAR_TO = "year_from", "year_to"
@@ -86,6 +95,7 @@ def build_schema() -> fields.Schema:
         for name, _ in SEARCH_FIELDS
     }
     text[EXACT_FIELD] = fields.TEXT(analyzer=make_analyzer("exact"), phrase=True)
+    text[CHARS_FIELD] = fields.KEYWORD(lowercase=False, scorable=True)
     facets = {
         field: fields.KEYWORD(stored=True, lowercase=False, scorable=False)
         for field in FACET_FIELDS.values()
@@ -169,6 +179,9 @@ def document_for(record: Record) -> dict[str, Any]:
     document.update({name: value for name, value in optional.items() if value is not None})
     document[EXACT_FIELD] = _join(
         document[name] for name in _EXACT_SOURCES if isinstance(document.get(name), str)
+    )
+    document[CHARS_FIELD] = cjk_characters(
+        normalize_text(" ".join(document[name] for name in _CHARS_SOURCES))
     )
     if years is not None:
         document[YEAR_FROM], document[YEAR_TO] = year_term(years[0]), year_term(years[1])

@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from whoosh import query as wq
 from whoosh import scoring
 
 from tsunagu.errors import IndexingError, QueryError, TsunaguError
@@ -198,8 +199,10 @@ class SearchIndex:
             }
             facets.append((facet, _facet_values(facet, counts, selected.get(facet, ()), labels)))
         total = final.bit_count()
+        ranking, unpositioned = _rank_query(compiled)
         page, next_cursor = snapshot.ordering.page(
-            compiled, final, total, query, filtered=final != matched or query.has_years
+            ranking, final, total, query,
+            filtered=unpositioned or final != matched or query.has_years,
         )
         words = query_words(query.text)
         hits = tuple(_hit(stored, words) for stored in page)
@@ -233,6 +236,27 @@ class SearchIndex:
             self._snapshot.searcher.close()
         self._snapshot = None
         self._stamp = None
+
+
+def _rank_query(compiled: Any) -> tuple[Any, bool]:
+    """The query that ranks the hits, and whether it matches more than they are.
+
+    A phrase's positions were checked when its documents were found (the hits
+    bitset); ranking scores its words without positions (the same term
+    frequencies, a fraction of the cost), restricted to the hits.
+    """
+    if isinstance(compiled, wq.Phrase):
+        terms = [wq.Term(compiled.fieldname, word) for word in compiled.words]
+        return wq.And(terms, boost=compiled.boost), True
+    if isinstance(compiled, (wq.And, wq.Or)):
+        parts = [_rank_query(sub) for sub in compiled.subqueries]
+        if any(changed for _, changed in parts):
+            return type(compiled)([q for q, _ in parts], boost=compiled.boost), True
+        return compiled, False
+    if isinstance(compiled, wq.AndNot):
+        positive, changed = _rank_query(compiled.a)
+        return (wq.AndNot(positive, compiled.b), True) if changed else (compiled, False)
+    return compiled, False
 
 
 def _selected_bits(snapshot: _Snapshot, facet: str, values: tuple[str, ...]) -> int:

@@ -19,15 +19,22 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from tsunagu.accounts.passwords import use_hashing_profile
 from tsunagu.config import Settings
 from tsunagu.errors import ConfigError
 from tsunagu.index import MAX_PAGE_SIZE, SearchIndex
+from tsunagu.pipeline import Pipeline
 from tsunagu.site import views
+from tsunagu.site.account_errors import ACCOUNT_EXCEPTION_HANDLERS
 from tsunagu.site.catalog import Catalog
+from tsunagu.site.collection_routes import collection_routes
+from tsunagu.site.csrf import CsrfMiddleware
 from tsunagu.site.error_pages import EXCEPTION_HANDLERS
 from tsunagu.site.i18n import Catalogs
+from tsunagu.site.institution_routes import institution_routes
 from tsunagu.site.rendering import Renderer
 from tsunagu.site.security import SecurityHeadersMiddleware
+from tsunagu.site.sessions import SessionMiddleware, signing_key
 from tsunagu.store import Store
 
 logger = logging.getLogger(__name__)
@@ -45,13 +52,17 @@ def routes() -> list[BaseRoute]:
         Route("/search.json", views.search_json, name="search_json"),
         Route("/item/{record_id:path}", views.item, name="item"),
         Route("/lang", views.switch_language, name="switch_language"),
+        Route("/go/{record_id:path}", views.go_to_institution, name="go"),
+        *institution_routes(),
+        *collection_routes(),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
 
 
 def middleware() -> list[Middleware]:
-    """Outermost first; add CSRF/session middleware here when state-changing forms exist."""
-    return [Middleware(SecurityHeadersMiddleware)]
+    """Outermost first: headers on every answer, then who is asking, then the CSRF check."""
+    return [Middleware(SecurityHeadersMiddleware), Middleware(SessionMiddleware),
+            Middleware(CsrfMiddleware)]
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -62,14 +73,19 @@ def create_app(settings: Settings) -> Starlette:
             field="page_size",
         )
     renderer = Renderer(Catalogs(settings.default_language))
+    use_hashing_profile(settings.password_hashing)
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Catalog]]:
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Catalog | Pipeline]]:
         store = Store(settings.db_path)
         index = SearchIndex(settings.index_dir)
         logger.info("site serving %s and %s", settings.db_path, settings.index_dir)
+        app.state.signing_key = signing_key(settings)
         try:
-            yield {"catalog": Catalog(store, index, page_size=settings.page_size)}
+            # The pipeline shares the store: institutions' actions (register, harvest,
+            # publish) go through it; public pages read through the catalog.
+            yield {"catalog": Catalog(store, index, page_size=settings.page_size),
+                   "pipeline": Pipeline(settings, store)}
         finally:
             index.close()
             store.close()
@@ -77,7 +93,7 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=routes(),
         middleware=middleware(),
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, **ACCOUNT_EXCEPTION_HANDLERS},
         lifespan=lifespan,
     )
     app.state.renderer = renderer

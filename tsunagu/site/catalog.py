@@ -3,6 +3,13 @@
 Views parse a request, call one method here and render the answer; nothing in
 this module knows about HTTP or templates. It reads the SQLite store (sources,
 counts, full records) and the search index (hits and facet counts).
+
+Only published sources and their records are public: draft sources (an
+institution's feed before it publishes) are missing from the source list, the
+provider filter and the item pages, except for the people who manage them
+(:func:`tsunagu.accounts.rules.can_view_source`). The activity counters
+(:mod:`tsunagu.store.activity`) are bumped here for search appearances and item
+views, without anything about the person.
 """
 
 from __future__ import annotations
@@ -10,12 +17,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 
+from tsunagu.accounts.rules import Actor, can_view_source
 from tsunagu.errors import NotFoundError, QueryError
 from tsunagu.index import SearchIndex, SearchQuery, SearchResults
 from tsunagu.records import Record, Sector, Source
 from tsunagu.site.i18n import N_
 from tsunagu.site.search_state import MAX_PAGE, InvalidSearch, SearchState, check_page_in_range
 from tsunagu.store import Store
+from tsunagu.store.activity import ActivityKind
 
 #: Facets whose values come from the index (the provider's from the store).
 INDEX_VALUED_FACETS = ("prefecture", "period", "language", "licence")
@@ -82,8 +91,12 @@ class Catalog:
         self._index = index
         self.page_size = page_size
 
+    def _public_sources(self) -> list[Source]:
+        published = self._store.sources.published_ids()
+        return [source for source in self._store.sources.list() if source.id in published]
+
     def sources(self) -> list[SourceSummary]:
-        """Every registered source with its record count, by name."""
+        """Every published source with its record count, by name."""
         counts = self._store.records.counts_by_source()
         summaries = [
             SourceSummary(
@@ -93,23 +106,23 @@ class Catalog:
                 sector=source.sector,
                 count=counts.get(source.id, 0),
             )
-            for source in self._store.sources.list()
+            for source in self._public_sources()
         ]
         return sorted(summaries, key=lambda s: (-s.count, s.name))
 
     def provider_ids(self) -> frozenset[str]:
-        """The source ids a ``provider`` filter may name."""
-        return frozenset(source.id for source in self._store.sources.list())
+        """The source ids a ``provider`` filter may name (published sources)."""
+        return self._store.sources.published_ids()
 
     def facet_values(self) -> dict[str, frozenset[str]]:
         """The values each index-valued facet may be filtered on."""
         return {facet: self._index.known_values(facet) for facet in INDEX_VALUED_FACETS}
 
     def provider_names(self, lang: str) -> dict[str, str]:
-        """Source id → name in ``lang``."""
+        """Source id → name in ``lang`` (published sources)."""
         return {
             source.id: display_name(source.name, source.name_en, lang)
-            for source in self._store.sources.list()
+            for source in self._public_sources()
         }
 
     def search(self, state: SearchState) -> SearchPage:
@@ -139,19 +152,34 @@ class Catalog:
                 field="cursor",
             ) from exc
         pages = check_page_in_range(state, results.total, self.page_size)
-        sources = {source.id: source for source in self._store.sources.list()}
+        sources = {source.id: source for source in self._public_sources()}
+        self._store.activity.record_event(ActivityKind.SEARCH, (hit.id for hit in results.hits))
         logger.debug("search %r: %d hits", state, results.total)
         return SearchPage(
             state=state, results=results, pages=pages, page_size=self.page_size,
             sources=sources,
         )
 
-    def record(self, record_id: str) -> Record:
-        """The live record with this id; :class:`NotFoundError` otherwise."""
+    def record(self, record_id: str, actor: Actor | None = None) -> Record:
+        """The live record with this id if ``actor`` may see its source (drafts are
+        only for who manages them); :class:`NotFoundError` otherwise."""
         record = self._store.records.get(record_id)
-        if record is None:
+        if record is None or not self._visible(record, actor):
             raise NotFoundError("no such record", record_id=record_id)
         return record
 
-    def has_record(self, record_id: str) -> bool:
-        return self._store.records.get(record_id) is not None
+    def has_record(self, record_id: str, actor: Actor | None = None) -> bool:
+        record = self._store.records.get(record_id)
+        return record is not None and self._visible(record, actor)
+
+    def count_event(self, kind: ActivityKind, record: Record) -> None:
+        """Count one view or click-through of a published record (nothing personal)."""
+        if record.source_id in self._store.sources.published_ids():
+            self._store.activity.record_event(kind, [record.id])
+
+    def _visible(self, record: Record, actor: Actor | None) -> bool:
+        try:
+            source = self._store.sources.get(record.source_id)
+        except NotFoundError:
+            return False
+        return can_view_source(actor, source)

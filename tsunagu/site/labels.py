@@ -241,6 +241,14 @@ USE_NOTE_LABELS: dict[str, str] = {
     ),
 }
 
+# The activity counters institutions get back (tsunagu.store.activity.ActivityKind).
+ACTIVITY_LABELS: dict[str, str] = {
+    "view": N_("Item page views"),
+    "search": N_("Appearances in search results"),
+    "click": N_("Clicks through to your site"),
+    "collection": N_("In educators' collections"),
+}
+
 AGENT_ROLE_LABELS: dict[str, str] = {
     "creator": N_("creator"),
     "contributor": N_("contributor"),

@@ -20,10 +20,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
+from tsunagu.site.csrf import csrf_field
 from tsunagu.site.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES, SUPPORTED_LANGUAGES, Catalogs
 from tsunagu.site.labels import Labeller
 from tsunagu.site.search_state import MAX_TEXT_LENGTH
 from tsunagu.site.urls import (
+    go_path,
     is_web_url,
     item_path,
     language_switch_path,
@@ -74,6 +76,8 @@ def build_environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
         is_web_url=is_web_url,
         source_search_path=provider_search_path,
         max_text_length=MAX_TEXT_LENGTH,
+        csrf_field=csrf_field,
+        go_path=go_path,
     )
     return env
 
@@ -131,6 +135,8 @@ class Renderer:
         return {
             "lang": lang,
             "i18n": self.catalogs.translations(lang),
+            # The logged-in person (tsunagu.site.sessions), for the header's account links.
+            "current_user": getattr(request.state, "user", None),
             "language_options": [
                 {
                     "code": code,

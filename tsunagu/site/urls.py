@@ -11,6 +11,7 @@ import re
 from urllib.parse import quote, urlencode, urlsplit
 
 ITEM_PREFIX = "/item/"
+GO_PREFIX = "/go/"
 JSON_SUFFIX = ".json"
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -19,6 +20,11 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def item_path(record_id: str, *, json: bool = False) -> str:
     """``/item/<quoted id>`` (or its ``.json`` twin)."""
     return ITEM_PREFIX + quote(record_id, safe=":") + (JSON_SUFFIX if json else "")
+
+
+def go_path(record_id: str) -> str:
+    """``/go/<quoted id>``: counts a click-through, then redirects to the landing page."""
+    return GO_PREFIX + quote(record_id, safe=":")
 
 
 def provider_search_path(source_id: str) -> str:

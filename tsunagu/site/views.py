@@ -14,6 +14,7 @@ import logging
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from tsunagu.errors import NotFoundError
 from tsunagu.index import MAX_YEAR, MIN_YEAR, SORTS
 from tsunagu.site.catalog import Catalog, SearchPage
 from tsunagu.site.facets import active_filters, facet_views
@@ -26,7 +27,9 @@ from tsunagu.site.search_state import (
     parse_search,
     reject_unknown_parameters,
 )
-from tsunagu.site.urls import JSON_SUFFIX, item_path, local_path
+from tsunagu.site.sessions import current_actor
+from tsunagu.site.urls import JSON_SUFFIX, is_web_url, item_path, local_path
+from tsunagu.store.activity import ActivityKind
 
 logger = logging.getLogger(__name__)
 
@@ -131,12 +134,14 @@ def item(request: Request) -> Response:
     reject_unknown_parameters(request.query_params.multi_items(), allowed=())
     catalog = catalog_of(request)
     renderer = renderer_of(request)
+    actor = current_actor(request)
     record_id = str(request.path_params["record_id"])
     if record_id.endswith(JSON_SUFFIX):
         base_id = record_id[: -len(JSON_SUFFIX)]
-        if catalog.has_record(base_id) or not catalog.has_record(record_id):
-            return renderer.json(item_payload(catalog.record(base_id)))
-    record = catalog.record(record_id)
+        if catalog.has_record(base_id, actor) or not catalog.has_record(record_id, actor):
+            return renderer.json(item_payload(catalog.record(base_id, actor)))
+    record = catalog.record(record_id, actor)
+    catalog.count_event(ActivityKind.VIEW, record)
     lang = renderer.language(request)
     return renderer.html(
         request,
@@ -147,6 +152,23 @@ def item(request: Request) -> Response:
             "json_url": item_path(record.id, json=True),
         },
     )
+
+
+def go_to_institution(request: Request) -> Response:
+    """``/go/<id>``: count a click-through to the institution's own page, then go there.
+
+    Only an http(s) landing URL of a record the visitor may see is a target, so
+    this is never an open redirect.
+    """
+    reject_unknown_parameters(request.query_params.multi_items(), allowed=())
+    catalog = catalog_of(request)
+    record = catalog.record(str(request.path_params["record_id"]), current_actor(request))
+    if not is_web_url(record.landing_url) or record.landing_url is None:
+        raise NotFoundError("the record has no web page at the institution",
+                            record_id=record.id)
+    catalog.count_event(ActivityKind.CLICK, record)
+    return RedirectResponse(record.landing_url.strip(), status_code=303,
+                            headers={"Cache-Control": "no-store"})
 
 
 def switch_language(request: Request) -> Response:

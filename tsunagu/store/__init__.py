@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tsunagu.store.accounts import Institutions, Users
 from tsunagu.store.activity import Activity
+from tsunagu.store.collections import Collections
 from tsunagu.store.credentials import ApiTokens, Invitations, Sessions
 from tsunagu.store.database import Database, utc_now
 from tsunagu.store.normalized import NormalizedRecords
@@ -45,6 +46,7 @@ class Store:
         self.sessions = Sessions(self.db)
         self.api_tokens = ApiTokens(self.db)
         self.activity = Activity(self.db)
+        self.collections = Collections(self.db)
 
     def close(self) -> None:
         self.db.close()

@@ -14,7 +14,7 @@ from tsunagu.errors import StoreError
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -199,6 +199,33 @@ CREATE TABLE IF NOT EXISTS pending_deletions (
     reason TEXT NOT NULL,
     PRIMARY KEY (run_id, oai_identifier)
 );
+CREATE TABLE IF NOT EXISTS collections (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    intended_use TEXT NOT NULL,
+    language TEXT NOT NULL,
+    visibility TEXT NOT NULL,
+    share_token TEXT NOT NULL UNIQUE,
+    copied_from INTEGER REFERENCES collections(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS collections_owner ON collections(owner_id);
+CREATE INDEX IF NOT EXISTS collections_public ON collections(visibility, updated_at);
+CREATE TABLE IF NOT EXISTS collection_entries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    record_id TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL DEFAULT '',
+    style TEXT,
+    title TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS collection_entries_order ON collection_entries(collection_id, position);
 """
 
 #: Columns added to version-1 tables (a store created before they existed).
@@ -252,6 +279,10 @@ class Database:
                     for statement in _MIGRATION_3:
                         conn.execute(statement)
                     conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+                if version is not None and int(version[0]) < 4:
+                    # Version 4: educators' collections (issue #8); only new tables,
+                    # which ``_SCHEMA`` creates below.
+                    conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
             self.connection().executescript(_SCHEMA)
             with self.transaction() as conn:
                 conn.execute(

@@ -1,0 +1,131 @@
+"""An institution's editor in a real headless Chromium: log in, register an OAI-PMH feed
+from a local provider, see the sandbox, publish, find the records in public search, read
+the run report. Debian's ``/usr/bin/chromium`` (never a downloaded build); every request
+to another host is aborted."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from institution_site import EDITOR, PASSWORD, build_accounts, site_settings, write_nijl_feed
+from playwright.sync_api import Route, expect, sync_playwright
+
+from tsunagu.demo.provider import ProviderServer
+from tsunagu.site import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and not os.environ.get("TSUNAGU_REQUIRE_BROWSER"),
+        reason="needs Debian's chromium at /usr/bin/chromium (apt); CI requires it",
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProviderServer]:
+    with ProviderServer({"nijl": write_nijl_feed(tmp_path_factory.mktemp("feed"))},
+                        page_size=5) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    settings = site_settings(tmp_path_factory.mktemp("browser-institution") / "data")
+    build_accounts(settings)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def _stay_local(route: Route) -> None:
+    if route.request.url.startswith("http://127.0.0.1:"):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def test_register_sandbox_publish_and_search(site: str, provider: ProviderServer) -> None:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(locale="en-US", viewport={"width": 1200,
+                                                                     "height": 900})
+            page = context.new_page()
+            page.route("**/*", _stay_local)
+            violations: list[str] = []
+            page.on("console", lambda m: violations.append(m.text)
+                    if "Content Security Policy" in m.text else None)
+
+            page.goto(site + "/dashboard/nijl")
+            page.wait_for_url("**/login?next=*")
+            page.get_by_label("E-mail address").fill(EDITOR)
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_url("**/dashboard/nijl")
+            expect(page.get_by_role("heading", level=1)).to_have_text("国文学研究資料館")
+
+            page.get_by_role("link", name="Register an OAI-PMH feed").click()
+            page.get_by_label("Base URL").fill(provider.base_url("nijl"))
+            page.get_by_role("button", name="Ask the repository").click()
+            expect(page.locator(".probe-identity")).to_be_visible()
+            expect(page.get_by_label("Metadata format")).to_have_value("oai_dc")
+            page.get_by_label("ID (a-z, 0-9, - and _)").fill("nijl-books")
+            page.get_by_label("Name", exact=True).fill("国文研 古典籍")
+            page.get_by_label("Kind of institution").select_option("research_repository")
+            page.get_by_label("Schedule").select_option("weekly")
+            page.get_by_role("button", name="Register as a draft and open the sandbox").click()
+
+            page.wait_for_url("**/sources/nijl-books/sandbox")
+            expect(page.locator(".checks .check-ok")).to_have_count(4)
+            expect(page.locator(".sandbox-record")).to_have_count(5)
+            expect(page.locator(".sandbox-record .rights-panel").first).to_be_visible()
+            page.get_by_role("button", name="Publish").click()
+            page.wait_for_url("**/sources/nijl-books")
+            expect(page.locator(".status-published").first).to_be_visible()
+
+            page.get_by_role("button", name="Harvest now").click()
+            page.wait_for_url("**/sources/nijl-books/runs/*")
+            expect(page.get_by_role("heading", name="Changes since the previous run")
+                   ).to_be_visible()
+            expect(page.locator("table.runs tbody tr td").first).to_have_text("ok")
+
+            visitor = browser.new_context(locale="ja-JP")
+            public = visitor.new_page()
+            public.route("**/*", _stay_local)
+            public.goto(site + "/search?provider=nijl-books")
+            expect(public.locator("#results-heading")).to_contain_text("12")
+            visitor.close()
+            assert violations == []
+            context.close()
+        finally:
+            browser.close()

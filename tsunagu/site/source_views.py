@@ -1,0 +1,213 @@
+"""One feed: its page, the validation sandbox, its runs, and what can be done with it.
+
+``GET /sources/{id}`` (twin ``.json``, also ``/api/sources/{id}.json``): settings,
+status, runs, held runs, quality tier with hints, the latest run's report.
+``GET /sources/{id}/sandbox`` (twins as above): repository checks and the sample
+as item pages, with rights, dates, warnings and tiers. ``GET
+/sources/{id}/runs/{run_id}``: one run's report with its quarantined records.
+Actions (POST, pages and ``/api/sources/{id}/…``): ``publish``, ``unpublish``,
+``harvest``, ``runs/{run_id}/approve|reject``, ``upload`` (a table — the first
+upload of a page shows the column mapping form, ``upload/mapping`` stores it —
+or a static repository file). A draft source of another institution is 404,
+a public one 403.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from tsunagu.errors import ConfigError, NotFoundError
+from tsunagu.feeds import TARGETS
+from tsunagu.institutions import (
+    approve_run,
+    harvest_now,
+    preview_table,
+    publish_source,
+    quarantined_records,
+    reject_run,
+    run_report,
+    run_sandbox,
+    source_quality,
+    source_runs,
+    unpublish_source,
+    upload_static_repository,
+    upload_table,
+)
+from tsunagu.institutions.access import managed_source
+from tsunagu.records import FeedKind
+from tsunagu.site.institution_web import (
+    answer,
+    done,
+    fields_of,
+    pipeline_of,
+    renderer_of,
+    text,
+    upload_of,
+)
+from tsunagu.site.sessions import current_actor, require_actor
+
+UPLOAD_DIR = "uploads"
+
+
+def _source_id(request: Request) -> str:
+    return str(request.path_params["source_id"])
+
+
+def _run_id(request: Request) -> int:
+    value = str(request.path_params["run_id"])
+    if not value.isdigit():
+        raise ConfigError("a run id is a number", field="run")
+    return int(value)
+
+
+def source_page(request: Request) -> Response:
+    actor = require_actor(request)
+    pipeline = pipeline_of(request)
+    source_id = _source_id(request)
+    runs = source_runs(pipeline, actor, source_id)
+    source = pipeline.source(source_id)
+    quality = source_quality(pipeline, actor, source_id)
+    report = run_report(pipeline, actor, source_id) if runs else None
+    held = pipeline.store.runs.held(source_id)
+    records = pipeline.store.records.counts_by_source().get(source_id, 0)
+    return answer(request, "dashboard/source.html", {
+        "source": source, "runs": runs, "quality": quality, "report": report, "held": held,
+        "records": records, "targets": TARGETS,
+    }, {"source": source, "records": records, "runs": runs, "held_run": held,
+        "quality": quality, "latest_report": report})
+
+
+def sandbox(request: Request) -> Response:
+    actor = require_actor(request)
+    report = run_sandbox(pipeline_of(request), actor, _source_id(request))
+    renderer = renderer_of(request)
+    labels = renderer.labeller(request, {report.source.id: report.source.name_en
+                                         if renderer.language(request) == "en"
+                                         and report.source.name_en else report.source.name})
+    return answer(request, "dashboard/sandbox.html", {
+        "report": report, "labels": labels,
+    }, {"source": report.source, "ok": report.ok, "checks": report.checks,
+        "quality": report.quality, "records": [_preview_payload(p) for p in report.records]})
+
+
+def _preview_payload(preview: Any) -> dict[str, Any]:
+    return {"id": preview.record.id, "title": preview.record.title.value,
+            "tier": preview.tier, "rights": preview.rights, "dates": preview.dates,
+            "warnings": preview.warnings,
+            "unmet": [{"code": r.code, "tier": r.tier, "ja": r.ja, "en": r.en}
+                      for r in preview.unmet]}
+
+
+def run_page(request: Request) -> Response:
+    actor = require_actor(request)
+    pipeline = pipeline_of(request)
+    source_id, run_id = _source_id(request), _run_id(request)
+    report = run_report(pipeline, actor, source_id, run_id)
+    quarantined = quarantined_records(pipeline, actor, source_id, run_id=run_id)
+    return answer(request, "dashboard/run.html", {
+        "source": pipeline.source(source_id), "report": report, "quarantined": quarantined,
+    }, {"report": report, "quarantined": [
+        {"oai_identifier": q.oai_identifier, "stage": q.stage, "reason": q.reason,
+         "raw": (q.raw or b"").decode("utf-8", errors="replace")} for q in quarantined]})
+
+
+async def _act(request: Request, action: Any, *args: Any) -> Any:
+    return await run_in_threadpool(action, pipeline_of(request), current_actor(request),
+                                   _source_id(request), *args)
+
+
+async def publish(request: Request) -> Response:
+    update = await _act(request, publish_source)
+    return done(request, f"/sources/{_source_id(request)}", {"index": update})
+
+
+async def unpublish(request: Request) -> Response:
+    update = await _act(request, unpublish_source)
+    return done(request, f"/sources/{_source_id(request)}", {"index": update})
+
+
+async def harvest(request: Request) -> Response:
+    run = await _act(request, harvest_now)
+    return done(request, f"/sources/{_source_id(request)}/runs/{run.id}", {"run": run})
+
+
+async def approve(request: Request) -> Response:
+    run = await _act(request, approve_run, _run_id(request))
+    return done(request, f"/sources/{_source_id(request)}/runs/{run.id}", {"run": run})
+
+
+async def reject(request: Request) -> Response:
+    run = await _act(request, reject_run, _run_id(request))
+    return done(request, f"/sources/{_source_id(request)}/runs/{run.id}", {"run": run})
+
+
+async def upload(request: Request) -> Response:
+    """Store an uploaded file; a table sent from a page first gets the mapping form.
+
+    API: ``file`` and, for tables, ``mapping`` (a JSON object ``{column: field}``;
+    without it the suggested mapping is used).
+    """
+    pipeline = pipeline_of(request)
+    actor = current_actor(request)
+    source = await run_in_threadpool(managed_source, pipeline.store, actor,
+                                     _source_id(request))
+    fields = await fields_of(request)
+    data, filename = await upload_of(fields)
+    if source.kind is FeedKind.STATIC:
+        run = await run_in_threadpool(upload_static_repository, pipeline, actor, source.id,
+                                      data, filename)
+        return done(request, f"/sources/{source.id}/runs/{run.id}", {"run": run})
+    preview = await run_in_threadpool(preview_table, data, filename)
+    if request.url.path.startswith("/api/"):
+        mapping = preview.suggested
+        if text(fields, "mapping"):
+            mapping = _mapping(preview.suggested, json.loads(text(fields, "mapping")))
+        run = await run_in_threadpool(upload_table, pipeline, actor, source.id, data,
+                                      filename, mapping)
+        return done(request, "", {"run": run})
+    if len(data) > pipeline.settings.max_upload_bytes:
+        raise ConfigError("the file is too large", source_id=source.id)
+    ticket = secrets.token_urlsafe(16)
+    folder = pipeline.settings.data_dir / UPLOAD_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{source.id}.{ticket}").write_bytes(data)
+    return renderer_of(request).html(request, "dashboard/mapping.html", {
+        "source": source, "preview": preview, "ticket": ticket, "filename": filename,
+        "targets": TARGETS, "suggested": dict(preview.suggested.columns)})
+
+
+async def upload_mapping(request: Request) -> Response:
+    """Step 2 of a table upload from a page: the column mapping, then the run."""
+    pipeline = pipeline_of(request)
+    actor = current_actor(request)
+    source = await run_in_threadpool(managed_source, pipeline.store, actor,
+                                     _source_id(request))
+    fields = await fields_of(request)
+    ticket, filename = text(fields, "ticket"), text(fields, "filename")
+    if not ticket.replace("-", "").replace("_", "").isalnum():
+        raise ConfigError("the upload is not known; upload the file again", field="ticket")
+    path = pipeline.settings.data_dir / UPLOAD_DIR / f"{source.id}.{ticket}"
+    if not path.is_file():
+        raise NotFoundError("the upload is not known; upload the file again")
+    data = path.read_bytes()
+    preview = await run_in_threadpool(preview_table, data, filename)
+    chosen = {header: text(fields, f"column_{index}")
+              for index, header in enumerate(preview.headers)}
+    mapping = _mapping(preview.suggested, chosen)
+    run = await run_in_threadpool(upload_table, pipeline, actor, source.id, data, filename,
+                                  mapping)
+    path.unlink(missing_ok=True)
+    return done(request, f"/sources/{source.id}/runs/{run.id}", {"run": run})
+
+
+def _mapping(suggested: Any, chosen: Any) -> Any:
+    if not isinstance(chosen, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in chosen.items()):
+        raise ConfigError("the mapping is an object of column names to fields", field="mapping")
+    return type(suggested).of(chosen)
