@@ -248,6 +248,9 @@ def test_unlisted_needs_the_link(teacher: tuple[TestClient, str], anonymous: Tes
     embed = anonymous.get(shared_path + "/embed")
     assert embed.status_code == 200
     assert "frame-ancestors *" in embed.headers["content-security-policy"]
+    assert "x-frame-options" not in embed.headers  # it would contradict frame-ancestors
+    page = anonymous.get(shared_path)
+    assert page.headers["x-frame-options"] == "DENY"  # every other page stays unframable
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     # a renewed link replaces the old one
     client.post(location + "/share", data={"csrf_token": token})

@@ -47,11 +47,25 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                # A response that chose its own frame-ancestors (the embed view of a
+                # collection) is meant to be framed: X-Frame-Options would contradict it.
+                framable = _frame_ancestors(headers.get("content-security-policy", "")) not in (
+                    None, "'none'")
                 for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
+                    if not (framable and name == "X-Frame-Options"):
+                        headers.setdefault(name, value)
                 # Pages and error messages follow the language cookie and header.
                 headers.add_vary_header("Accept-Language")
                 headers.add_vary_header("Cookie")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _frame_ancestors(policy: str) -> str | None:
+    """The value of a policy's ``frame-ancestors`` directive, if it has one."""
+    for directive in policy.split(";"):
+        name, _, value = directive.strip().partition(" ")
+        if name == "frame-ancestors":
+            return value.strip()
+    return None
