@@ -351,6 +351,15 @@ def test_the_item_page_offers_to_add(teacher: tuple[TestClient, str],
     assert client.get("/collections/add", params={"record": "nope:x"}).status_code == 404
 
 
+def test_search_results_offer_to_add(teacher: tuple[TestClient, str],
+                                     anonymous: TestClient) -> None:
+    client, _ = teacher
+    results = client.get("/search").text
+    assert results.count('class="result-add"') == results.count('<li class="result">') > 0
+    assert "/collections/add?record=" in results
+    assert 'class="result-add"' not in anonymous.get("/search").text
+
+
 def test_a_hostile_title_stays_text(teacher: tuple[TestClient, str]) -> None:
     client, token = teacher
     evil = 'x" onload="alert(1)"><script>alert(2)</script>'
