@@ -21,11 +21,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import http.server
 import multiprocessing
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from lxml import etree
 from sickle import Sickle
@@ -53,6 +55,50 @@ def serve(feed: Path, page_size: int, queue: multiprocessing.Queue) -> None:  # 
     queue.put(server.base_url("bench"))
     while True:
         time.sleep(3600)
+
+
+def record_pages(url: str, settings: Settings) -> dict[str, bytes]:
+    """Every response of one full harvest (Identify + ListRecords pages), by query string."""
+    pages: dict[str, bytes] = {}
+    with HttpTransport(settings) as transport:
+        for params in ({"verb": "Identify"}, {"verb": "ListRecords", "metadataPrefix": "oai_dc"}):
+            while True:
+                body = transport.get(url, params).body
+                pages[urlencode(params)] = body
+                token = etree.fromstring(body).findtext(f"{OAI}ListRecords/{OAI}resumptionToken")
+                if not token:
+                    break
+                params = {"verb": "ListRecords", "resumptionToken": token}
+    return pages
+
+
+def replay(pages: dict[str, bytes], queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    """Serve pre-rendered pages: the harvesters' own cost, without the provider's."""
+    def key(query: str) -> tuple[tuple[str, str], ...]:
+        # The whole list was recorded, so a from/until window (tsunagu always sends
+        # until) selects the same records.
+        return tuple(sorted(p for p in parse_qsl(query) if p[0] not in ("from", "until")))
+
+    by_query = {key(query): body for query, body in pages.items()}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            query = key(urlsplit(self.path).query)
+            body = by_query.get(query, b"<error/>")
+            self.send_response(200 if query in by_query else 404)
+            self.send_header("Content-Type", "text/xml; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    queue.put(f"http://127.0.0.1:{server.server_address[1]}/oai")
+    server.serve_forever()
 
 
 def no_mapping(changes: Sequence[tuple[RawRecord, ChangeKind]], run_id: int) -> int:
@@ -127,20 +173,39 @@ def main() -> None:
         # No politeness delay: the same rules as Sickle (which has none), on our own server.
         settings = Settings(data_dir=directory, allow_private_hosts=True, request_delay=0.0,
                             request_delay_factor=0.0)
-        results: dict[str, list[tuple[int, float]]] = {}
+        servers = {"provider": url}
         try:
-            for round_ in range(args.rounds):
-                results.setdefault("lxml only", []).append(timed_lxml(url, settings))
-                results.setdefault("sickle", []).append(timed_sickle(url))
-                results.setdefault("tsunagu", []).append(
-                    timed_tsunagu(url, settings, directory / f"t{round_}"))
-                results.setdefault("tsunagu+map", []).append(
-                    timed_pipeline(url, settings, directory / f"p{round_}"))
+            pages = record_pages(url, settings)
+            replay_queue: multiprocessing.Queue[str] = multiprocessing.Queue()
+            replayer = multiprocessing.Process(target=replay, args=(pages, replay_queue),
+                                               daemon=True)
+            replayer.start()
+            servers["replay"] = replay_queue.get(timeout=60)
+            for server_name, server_url in servers.items():
+                results: dict[str, list[tuple[int, float]]] = {}
+                for round_ in range(args.rounds):
+                    results.setdefault("lxml only", []).append(
+                        timed_lxml(server_url, settings))
+                    results.setdefault("sickle", []).append(timed_sickle(server_url))
+                    results.setdefault("tsunagu", []).append(
+                        timed_tsunagu(server_url, settings,
+                                      directory / f"t{server_name}{round_}"))
+                    results.setdefault("tsunagu+map", []).append(
+                        timed_pipeline(server_url, settings,
+                                       directory / f"p{server_name}{round_}"))
+                report(server_name, args, results)
         finally:
             server.terminate()
+            if "replay" in servers:
+                replayer.terminate()
+
+
+def report(server_name: str, args: argparse.Namespace,
+           results: dict[str, list[tuple[int, float]]]) -> None:
     best = {name: max(count / seconds for count, seconds in runs)
             for name, runs in results.items()}
-    print(f"{args.records} oai_dc records, pages of {args.page_size}, best of {args.rounds}")
+    print(f"\n{server_name}: {args.records} oai_dc records, pages of {args.page_size}, "
+          f"best of {args.rounds}")
     print(f"{'harvester':<12} {'records':>8} {'seconds':>8} {'records/s':>10}")
     for name, runs in results.items():
         count, seconds = min(runs, key=lambda r: r[1])

@@ -213,15 +213,26 @@ def _parse_damaged(body: bytes, source_id: str, prefix: str, error: str) -> Reco
 
 
 def _raw_record(element: etree._Element, source_id: str, prefix: str) -> RawRecord:
-    header = _child(element, "header")
+    parts = _children_by_name(element)
+    header = parts.get("header")
     if header is None:
         raise ResponseFormatError("a <record> has no <header>", source_id=source_id)
-    identifier = _text(header, "identifier")
+    fields: dict[str, str] = {}
+    set_specs: list[str] = []
+    for child in header:
+        name = _name(child)
+        text = (child.text or "").strip()
+        if name == "setSpec":
+            if text:
+                set_specs.append(text)
+        elif name and name not in fields:
+            fields[name] = text
+    identifier = fields.get("identifier", "")
     if not identifier:
         raise ResponseFormatError("a record header has no identifier", source_id=source_id)
     deleted = header.get("status") == "deleted"
     payload = b""
-    metadata = _child(element, "metadata")
+    metadata = parts.get("metadata")
     if metadata is not None and not deleted:
         children = [c for c in metadata if isinstance(c.tag, str)]
         if children:
@@ -229,14 +240,33 @@ def _raw_record(element: etree._Element, source_id: str, prefix: str) -> RawReco
     return RawRecord(
         source_id=source_id,
         oai_identifier=identifier,
-        datestamp=_text(header, "datestamp"),
+        datestamp=fields.get("datestamp", ""),
         metadata_prefix=prefix,
         deleted=deleted,
-        set_specs=tuple(
-            (c.text or "").strip() for c in header if _local(c) == "setSpec" and c.text
-        ),
+        set_specs=tuple(set_specs),
         xml=payload,
     )
+
+
+_OAI_PREFIX = f"{{{OAI_NS}}}"
+
+
+def _name(element: etree._Element) -> str:
+    """The local name of an element (a plain string slice for OAI elements: fast)."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ""
+    if tag.startswith(_OAI_PREFIX):
+        return tag[len(_OAI_PREFIX):]
+    return str(etree.QName(tag).localname)
+
+
+def _children_by_name(element: etree._Element) -> dict[str, etree._Element]:
+    """The first child element of each local name."""
+    found: dict[str, etree._Element] = {}
+    for child in element:
+        found.setdefault(_name(child), child)
+    return found
 
 
 def _local(element: etree._Element) -> str:
