@@ -20,6 +20,7 @@ review the diff before committing it.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import os
 import random
@@ -27,6 +28,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tsunagu.errors import MappingError
+from tsunagu.mappings import map_record
 from tsunagu.records import RawRecord, Record, Sector, Source, record_to_dict
 
 RECORDS = Path(__file__).resolve().parent.parent / "fixtures" / "records"
@@ -91,6 +94,21 @@ def damaged_variants(xml: bytes, count: int = 60, seed: int = 4) -> Iterator[byt
             low, high = sorted((cut, other))
             yield xml[:low] + xml[high:high + 20] + xml[low + 20:high] + xml[low:low + 20] + (
                 xml[high + 20:])
+
+
+def assert_damage_handled(raw: RawRecord, count: int = 60) -> None:
+    """Damaged copies of ``raw`` each map to a titled record or raise :class:`MappingError`
+    (never another exception), and at least one of them is refused."""
+    outcomes = set()
+    for xml in damaged_variants(raw.xml, count=count):
+        try:
+            record = map_record(dataclasses.replace(raw, xml=xml), GOLDEN_SOURCE)
+        except MappingError:
+            outcomes.add("error")
+        else:
+            assert record.title.value
+            outcomes.add("record")
+    assert "error" in outcomes
 
 
 def _canonical(data: Any) -> Any:
