@@ -12,90 +12,28 @@ search and item pages (for a person to look at; not committed).
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+from browser_support import (
+    BROWSER_MARKS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    csp_violations,
+    serve_site,
+    stay_local,
+)
+from playwright.sync_api import Browser, expect, sync_playwright
 from site_records import build_site_data, make_records
 
-from tsunagu.site import create_app
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PLACEHOLDER_IMAGE = (
-    b'<svg xmlns="http://www.w3.org/2000/svg" width="240" height="160">'
-    b'<rect width="240" height="160" fill="#8aa4c8"/>'
-    b'<path d="M0 120 Q60 40 120 110 T240 90 V160 H0Z" fill="#1d4e89"/></svg>'
-)
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("TSUNAGU_REQUIRE_BROWSER"),
-        reason="needs Debian's chromium at /usr/bin/chromium (apt); CI requires it",
-    ),
-]
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    settings = build_site_data(tmp_path_factory.mktemp("browser"), make_records())
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
-def _stay_local(route: Route) -> None:
-    """Serve our own host; fake other hosts' images; abort anything else."""
-    url = route.request.url
-    if url.startswith("http://127.0.0.1:"):
-        route.continue_()
-    elif route.request.resource_type == "image":
-        route.fulfill(status=200, content_type="image/svg+xml", body=PLACEHOLDER_IMAGE)
-    else:
-        route.abort()
-
-
-def _csp_violations(page: Page) -> list[str]:
-    violations: list[str] = []
-    page.on(
-        "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
-    )
-    return violations
+    with serve_site(build_site_data(tmp_path_factory.mktemp("browser"), make_records())) as url:
+        yield url
 
 
 def test_search_refine_open_and_switch_language(base_url: str) -> None:
@@ -104,8 +42,8 @@ def test_search_refine_open_and_switch_language(base_url: str) -> None:
         try:
             context = browser.new_context(locale="ja-JP", viewport={"width": 1200, "height": 900})
             page = context.new_page()
-            page.route("**/*", _stay_local)
-            violations = _csp_violations(page)
+            page.route("**/*", stay_local)
+            violations = csp_violations(page)
 
             page.goto(base_url + "/")
             expect(page.locator("html")).to_have_attribute("lang", "ja")
@@ -171,7 +109,7 @@ def _phone_screenshots(browser: Browser, base_url: str) -> None:
         is_mobile=True, has_touch=True,
     )
     page = context.new_page()
-    page.route("**/*", _stay_local)
+    page.route("**/*", stay_local)
     target = os.environ.get("TSUNAGU_SCREENSHOT_DIR")
     for name, path in (
         ("search", "/search?q=浮世絵"),

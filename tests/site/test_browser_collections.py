@@ -11,29 +11,26 @@ from __future__ import annotations
 import csv
 import io
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
+from browser_support import (
+    BROWSER_MARKS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    csp_violations,
+    serve_site,
+    stay_local,
+)
 from collection_site import HIROSHIGE, IN_COPYRIGHT, PASSWORD, approve, build_collection_site
 from playwright.sync_api import Page, expect, sync_playwright
 from site_records import GREAT_WAVE
-from test_browser import CHROMIUM, CHROMIUM_ARGS, _csp_violations, _free_port, _stay_local
 
 from tsunagu.config import Settings
-from tsunagu.site import create_app
 from tsunagu.site.urls import item_path
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not __import__("os").environ.get("TSUNAGU_REQUIRE_BROWSER"),
-        reason="needs Debian's chromium at /usr/bin/chromium (apt); CI requires it",
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 EMAIL = "browser.teacher@school.example.jp"
 TITLE = "Edo prints for Year 8"
@@ -42,21 +39,8 @@ TITLE = "Edo prints for Year 8"
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Settings]]:
     settings = build_collection_site(tmp_path_factory.mktemp("browser-collections"))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", settings
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve_site(settings) as url:
+        yield url, settings
 
 
 def _titles(page: Page) -> list[str]:
@@ -79,8 +63,8 @@ def test_educator_flow(served: tuple[str, Settings], tmp_path: Path) -> None:
             context = browser.new_context(locale="en-US", viewport={"width": 1200, "height": 900},
                                           accept_downloads=True)
             page = context.new_page()
-            page.route("**/*", _stay_local)
-            violations = _csp_violations(page)
+            page.route("**/*", stay_local)
+            violations = csp_violations(page)
 
             # sign up: pending until an administrator approves
             page.goto(base_url + "/educators/signup")
@@ -169,7 +153,7 @@ def test_educator_flow(served: tuple[str, Settings], tmp_path: Path) -> None:
             # the link, opened by an anonymous visitor
             visitor_context = browser.new_context(locale="en-US")
             visitor = visitor_context.new_page()
-            visitor.route("**/*", _stay_local)
+            visitor.route("**/*", stay_local)
             visitor.goto(share_url)
             expect(visitor.get_by_role("heading", level=1)).to_have_text(TITLE)
             expect(visitor.locator("#entries > li")).to_have_count(4)

@@ -5,38 +5,22 @@ to another host is aborted."""
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
+from browser_support import (
+    BROWSER_MARKS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    serve_site,
+    stay_local,
+)
 from institution_site import EDITOR, PASSWORD, build_accounts, site_settings, write_nijl_feed
-from playwright.sync_api import Route, expect, sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tsunagu.demo.provider import ProviderServer
-from tsunagu.site import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("TSUNAGU_REQUIRE_BROWSER"),
-        reason="needs Debian's chromium at /usr/bin/chromium (apt); CI requires it",
-    ),
-]
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
@@ -50,28 +34,8 @@ def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProviderServe
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = site_settings(tmp_path_factory.mktemp("browser-institution") / "data")
     build_accounts(settings)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
-def _stay_local(route: Route) -> None:
-    if route.request.url.startswith("http://127.0.0.1:"):
-        route.continue_()
-    else:
-        route.abort()
+    with serve_site(settings) as url:
+        yield url
 
 
 def test_register_sandbox_publish_and_search(site: str, provider: ProviderServer) -> None:
@@ -81,7 +45,7 @@ def test_register_sandbox_publish_and_search(site: str, provider: ProviderServer
             context = browser.new_context(locale="en-US", viewport={"width": 1200,
                                                                      "height": 900})
             page = context.new_page()
-            page.route("**/*", _stay_local)
+            page.route("**/*", stay_local)
             violations: list[str] = []
             page.on("console", lambda m: violations.append(m.text)
                     if "Content Security Policy" in m.text else None)
@@ -121,7 +85,7 @@ def test_register_sandbox_publish_and_search(site: str, provider: ProviderServer
 
             visitor = browser.new_context(locale="ja-JP")
             public = visitor.new_page()
-            public.route("**/*", _stay_local)
+            public.route("**/*", stay_local)
             public.goto(site + "/search?provider=nijl-books")
             expect(public.locator("#results-heading")).to_contain_text("12")
             visitor.close()
