@@ -74,6 +74,15 @@ class Settings:
     max_upload_bytes: int = 64 * 1024 * 1024
     #: Seconds the worker sleeps between looks for due harvests.
     worker_interval: float = 60.0
+    #: An uploaded table waiting for its column mapping is deleted after this (seconds).
+    upload_ticket_lifetime: float = 86400.0
+    #: Failed logins for one account within ``login_window`` seconds before its logins
+    #: are refused for ``login_lockout`` seconds (429); the same per client address
+    #: with ``login_address_failures`` (kept in memory only, never stored).
+    login_failures: int = 5
+    login_address_failures: int = 20
+    login_window: float = 15 * 60.0
+    login_lockout: float = 15 * 60.0
     #: Key that signs the site's session cookie and CSRF tokens (``TSUNAGU_SECRET_KEY``);
     #: when unset the site generates one and keeps it in ``<data_dir>/secret_key`` (0600).
     secret_key: str | None = dataclasses.field(default=None, repr=False)

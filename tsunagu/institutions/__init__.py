@@ -17,6 +17,7 @@ from tsunagu.institutions.dashboard import (
     run_report,
     source_quality,
     source_runs,
+    source_tier,
 )
 from tsunagu.institutions.exports import (
     ActivityReport,
@@ -40,6 +41,7 @@ from tsunagu.institutions.sandbox import (
     Check,
     RecordPreview,
     SandboxReport,
+    last_sandbox,
     preview_record,
     publish_source,
     run_sandbox,
@@ -62,6 +64,7 @@ __all__ = [
     "export_records_jsonl",
     "harvest_now",
     "institution_sources",
+    "last_sandbox",
     "preview_record",
     "preview_table",
     "probe_oai",
@@ -73,6 +76,7 @@ __all__ = [
     "run_sandbox",
     "source_quality",
     "source_runs",
+    "source_tier",
     "unpublish_source",
     "update_feed",
     "upload_static_repository",

@@ -13,6 +13,9 @@ from tsunagu.records import Source
 from tsunagu.store import HarvestRun
 from tsunagu.store.quarantine import QuarantinedRecord
 
+#: The name of the stored quality tier among a source's notes.
+TIER_NOTE = "quality_tier"
+
 
 @dataclasses.dataclass(frozen=True)
 class SourceSummary:
@@ -79,4 +82,25 @@ def harvest_now(pipeline: Pipeline, actor: Actor | None, source_id: str) -> Harv
 def source_quality(pipeline: Pipeline, actor: Actor | None, source_id: str) -> QualityReport:
     """Tier, completeness, top warnings and hints over all the source's records."""
     managed_source(pipeline.store, actor, source_id)
-    return assess_quality(pipeline.store.records.iter(source_id))
+    version = pipeline.store.records.source_version(source_id)
+    report = assess_quality(pipeline.store.records.iter(source_id))
+    pipeline.store.source_notes.put(source_id, TIER_NOTE, str(version), report.tier)
+    return report
+
+
+def source_tier(pipeline: Pipeline, actor: Actor | None, source_id: str) -> str:
+    """The quality tier of all the source's records, computed again only after a change.
+
+    The tier is kept per source with the store's change sequence of the source's
+    records (:meth:`NormalizedRecords.source_version`); any harvest, upload or
+    deletion moves it on, and the next view computes the tier anew.
+    """
+    managed_source(pipeline.store, actor, source_id)
+    store = pipeline.store
+    version = str(store.records.source_version(source_id))  # before reading the records
+    note = store.source_notes.get(source_id, TIER_NOTE)
+    if note is not None and note.version == version:
+        return note.data
+    tier = assess_quality(store.records.iter(source_id)).tier
+    store.source_notes.put(source_id, TIER_NOTE, version, tier)
+    return tier

@@ -22,6 +22,7 @@ from tsunagu.feeds import (
 )
 from tsunagu.harvester.probe import RepositoryProbe, probe_repository
 from tsunagu.institutions.access import managed_source
+from tsunagu.institutions.sandbox import forget_sandbox
 from tsunagu.mappings import list_supported_prefixes
 from tsunagu.mappings.languages import normalize_language
 from tsunagu.pipeline import Pipeline
@@ -90,7 +91,11 @@ def register_feed(pipeline: Pipeline, actor: Actor | None, institution_id: str,
 
 
 def update_feed(pipeline: Pipeline, actor: Actor | None, form: FeedForm) -> Source:
-    """Change a source's settings (its status and institution stay as they are)."""
+    """Change a source's settings (its status and institution stay as they are).
+
+    A changed base URL, metadata prefix or set list of an OAI-PMH source is
+    probed again like at registration, and the stored sandbox report is dropped.
+    """
     current = managed_source(pipeline.store, actor, form.id)
     if form.kind is not current.kind:
         raise ConfigError("the kind of a feed cannot change; register a new one",
@@ -99,7 +104,8 @@ def update_feed(pipeline: Pipeline, actor: Actor | None, form: FeedForm) -> Sour
     if source.kind is FeedKind.OAI_PMH and (
             source.base_url, source.metadata_prefix, source.set_specs) != (
             current.base_url, current.metadata_prefix, current.set_specs):
-        _check_repository(pipeline, source)
+        _check_repository(pipeline, source)  # the SSRF guard applies to the new URL
+        forget_sandbox(pipeline, source.id)  # its checks were of the old settings
     pipeline.store.sources.add(source, replace=True)
     return pipeline.store.sources.get(source.id)
 

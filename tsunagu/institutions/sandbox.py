@@ -5,15 +5,21 @@ in ListMetadataFormats, the sets in ListSets) and a sample of records is
 harvested into the store under the draft source and mapped. For uploaded feeds
 the sample is the first stored records. Nothing reaches the public index until
 :func:`publish_source`.
+
+Checking an OAI-PMH source asks the institution's server, so it happens only on
+an explicit :func:`run_sandbox`; the report is kept (the checks and the ids of
+the sample records, among the source's notes) and :func:`last_sandbox` shows it
+again from the store. An uploaded feed's sandbox asks nobody and is always current.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 
 from tsunagu.accounts.rules import Actor
-from tsunagu.errors import TsunaguError
+from tsunagu.errors import StoreError, TsunaguError
 from tsunagu.harvester.probe import probe_repository
 from tsunagu.institutions.access import managed_source
 from tsunagu.mappings.quality import (
@@ -25,6 +31,9 @@ from tsunagu.mappings.quality import (
 )
 from tsunagu.pipeline import IndexUpdate, Pipeline
 from tsunagu.records import FeedKind, Record, ReuseLevel, Source
+
+#: The name of the stored sandbox report among a source's notes.
+SANDBOX_NOTE = "sandbox"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,6 +90,8 @@ class SandboxReport:
     checks: tuple[Check, ...]
     records: tuple[RecordPreview, ...]
     quality: QualityReport
+    #: When the checks ran (UTC, ISO 8601); ``None`` for an uploaded feed (always current).
+    checked_at: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -88,19 +99,63 @@ class SandboxReport:
 
 
 def run_sandbox(pipeline: Pipeline, actor: Actor | None, source_id: str) -> SandboxReport:
-    """Check the source and preview a sample of its records (``Settings.sandbox_sample_size``)."""
+    """Check the source and preview a sample of its records (``Settings.sandbox_sample_size``).
+
+    For an OAI-PMH source this asks the repository; the report is stored.
+    """
     source = managed_source(pipeline.store, actor, source_id)
-    limit = pipeline.settings.sandbox_sample_size
+    if source.kind is not FeedKind.OAI_PMH:
+        return _upload_sandbox(pipeline, source)
     checks: list[Check] = []
-    if source.kind is FeedKind.OAI_PMH:
-        records = _oai_sample(pipeline, source, limit, checks)
-    else:
-        records = list(itertools.islice(pipeline.store.records.iter(source.id), limit))
-        checks.append(Check("sample", bool(records),
-                            f"{len(records)} records stored from the last upload"
-                            if records else "nothing uploaded yet"))
+    records = _oai_sample(pipeline, source, pipeline.settings.sandbox_sample_size, checks)
+    note = pipeline.store.source_notes.put(source.id, SANDBOX_NOTE, "1", json.dumps({
+        "checks": [dataclasses.asdict(check) for check in checks],
+        "record_ids": [record.id for record in records]}, ensure_ascii=False))
+    return _report(source, checks, records, note.stored_at)
+
+
+def last_sandbox(pipeline: Pipeline, actor: Actor | None,
+                 source_id: str) -> SandboxReport | None:
+    """The last stored sandbox report (``None``: never checked), asking no server.
+
+    The sample records are read from the store as they are now.
+    """
+    source = managed_source(pipeline.store, actor, source_id)
+    if source.kind is not FeedKind.OAI_PMH:
+        return _upload_sandbox(pipeline, source)
+    note = pipeline.store.source_notes.get(source.id, SANDBOX_NOTE)
+    if note is None:
+        return None
+    try:
+        stored = json.loads(note.data)
+        checks = [Check(str(c["name"]), bool(c["ok"]), str(c["message"]))
+                  for c in stored["checks"]]
+        ids = [str(record_id) for record_id in stored["record_ids"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"the stored sandbox report is damaged: {exc}",
+                         source_id=source.id) from exc
+    records = [record for record in map(pipeline.store.records.get, ids)
+               if record is not None and record.source_id == source.id]
+    return _report(source, checks, records, note.stored_at)
+
+
+def forget_sandbox(pipeline: Pipeline, source_id: str) -> None:
+    """Drop the stored report (the source's repository settings changed)."""
+    pipeline.store.source_notes.drop(source_id, SANDBOX_NOTE)
+
+
+def _upload_sandbox(pipeline: Pipeline, source: Source) -> SandboxReport:
+    limit = pipeline.settings.sandbox_sample_size
+    records = list(itertools.islice(pipeline.store.records.iter(source.id), limit))
+    check = Check("sample", bool(records), f"{len(records)} records stored from the last "
+                  "upload" if records else "nothing uploaded yet")
+    return _report(source, [check], records, None)
+
+
+def _report(source: Source, checks: list[Check], records: list[Record],
+            checked_at: str | None) -> SandboxReport:
     return SandboxReport(source, tuple(checks), tuple(preview_record(r) for r in records),
-                         assess_quality(records))
+                         assess_quality(records), checked_at)
 
 
 def preview_record(record: Record) -> RecordPreview:

@@ -30,9 +30,11 @@ from tsunagu.institutions import (
     institution_sources,
     probe_oai,
     register_feed,
-    source_quality,
+    run_sandbox,
+    source_tier,
 )
 from tsunagu.records import FeedKind, Schedule, Sector
+from tsunagu.site.account_errors import wants_json
 from tsunagu.site.institution_web import (
     answer,
     done,
@@ -60,7 +62,7 @@ def dashboard(request: Request) -> Response:
     pipeline = pipeline_of(request)
     summaries = institution_sources(pipeline, actor, institution_id)
     institution = pipeline.store.institutions.get(institution_id)
-    tiers = {s.source.id: source_quality(pipeline, actor, s.source.id).tier for s in summaries}
+    tiers = {s.source.id: source_tier(pipeline, actor, s.source.id) for s in summaries}
     tokens = (list_api_tokens(pipeline.store, actor, institution_id)
               if can_manage_api_tokens(actor, institution_id) else [])
     rows = [{"source": s.source, "records": s.records, "latest_run": s.latest_run,
@@ -117,6 +119,9 @@ async def register(request: Request) -> Response:
             "error": str(exc), **_choices()}, status_code=400)
     location = (f"/sources/{source.id}/sandbox" if source.kind is FeedKind.OAI_PMH
                 else f"/sources/{source.id}")
+    if source.kind is FeedKind.OAI_PMH and not wants_json(request):
+        # the page goes on to the sandbox: its first checks run with the registration
+        await run_in_threadpool(run_sandbox, pipeline, actor, source.id)
     return done(request, location, {"source": source, "url": f"/sources/{source.id}"},
                 status_code=201)
 

@@ -15,6 +15,7 @@ from tsunagu.site import (
     auth_views,
     dashboard_views,
     export_views,
+    feed_settings,
     source_views,
 )
 
@@ -34,6 +35,9 @@ def institution_routes() -> list[BaseRoute]:
         Route("/invitation/{token}", auth_views.accept, methods=_POST, name="invitation_post"),
         Route("/account", auth_views.account, name="account"),
         Route("/account.json", auth_views.account, name="account_json"),
+        Route("/account/password", auth_views.password_form, name="password"),
+        Route("/account/password", auth_views.new_password, methods=_POST),
+        Route("/account/password.json", auth_views.new_password, methods=_POST),
         Route("/admin", admin_views.admin, name="admin"),
         Route("/admin.json", admin_views.admin, name="admin_json"),
         Route("/admin/institutions", admin_views.add_institution, methods=_POST),
@@ -70,6 +74,9 @@ def institution_routes() -> list[BaseRoute]:
         routes += [
             Route(prefix + ".json", source_views.source_page),
             Route(prefix + "/sandbox.json", source_views.sandbox),
+            Route(prefix + "/sandbox", source_views.check_sandbox, methods=_POST),
+            Route(prefix + "/edit.json", feed_settings.edit_form),
+            Route(prefix + "/settings", feed_settings.save, methods=_POST),
             Route(prefix + "/runs/{run_id}.json", source_views.run_page),
             Route(prefix + "/publish", source_views.publish, methods=_POST),
             Route(prefix + "/unpublish", source_views.unpublish, methods=_POST),
@@ -81,6 +88,7 @@ def institution_routes() -> list[BaseRoute]:
     routes += [
         Route(_SOURCE, source_views.source_page, name="source"),
         Route(_SOURCE + "/sandbox", source_views.sandbox, name="sandbox"),
+        Route(_SOURCE + "/edit", feed_settings.edit_form, name="feed_edit"),
         Route(_SOURCE + "/runs/{run_id}", source_views.run_page, name="run"),
         Route(_SOURCE + "/upload/mapping", source_views.upload_mapping, methods=_POST),
     ]

@@ -2,8 +2,10 @@
 
 ``GET /sources/{id}`` (twin ``.json``, also ``/api/sources/{id}.json``): settings,
 status, runs, held runs, quality tier with hints, the latest run's report.
-``GET /sources/{id}/sandbox`` (twins as above): repository checks and the sample
-as item pages, with rights, dates, warnings and tiers. ``GET
+``GET /sources/{id}/sandbox`` (twins as above): the last stored repository checks
+and the sample as item pages, with rights, dates, warnings and tiers (``report``
+is ``null`` in JSON before the first check); ``POST /sources/{id}/sandbox`` (also
+``/api/sources/{id}/sandbox``) runs the checks again, asking the repository. ``GET
 /sources/{id}/runs/{run_id}``: one run's report with its quarantined records.
 Actions (POST, pages and ``/api/sources/{id}/…``): ``publish``, ``unpublish``,
 ``harvest``, ``runs/{run_id}/approve|reject``, ``upload`` (a table — the first
@@ -15,18 +17,19 @@ a public one 403.
 from __future__ import annotations
 
 import json
-import secrets
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from tsunagu.errors import ConfigError, NotFoundError
+from tsunagu.errors import ConfigError
 from tsunagu.feeds import TARGETS
 from tsunagu.institutions import (
+    SandboxReport,
     approve_run,
     harvest_now,
+    last_sandbox,
     preview_table,
     publish_source,
     quarantined_records,
@@ -40,7 +43,8 @@ from tsunagu.institutions import (
     upload_table,
 )
 from tsunagu.institutions.access import managed_source
-from tsunagu.records import FeedKind
+from tsunagu.records import FeedKind, Source
+from tsunagu.site.account_errors import wants_json
 from tsunagu.site.institution_web import (
     answer,
     done,
@@ -51,8 +55,7 @@ from tsunagu.site.institution_web import (
     upload_of,
 )
 from tsunagu.site.sessions import current_actor, require_actor
-
-UPLOAD_DIR = "uploads"
+from tsunagu.site.upload_tickets import discard_upload, keep_upload, read_upload
 
 
 def _source_id(request: Request) -> str:
@@ -84,16 +87,33 @@ def source_page(request: Request) -> Response:
 
 
 def sandbox(request: Request) -> Response:
+    """The last sandbox report, from the store: reloading asks no repository."""
     actor = require_actor(request)
-    report = run_sandbox(pipeline_of(request), actor, _source_id(request))
+    pipeline = pipeline_of(request)
+    source = managed_source(pipeline.store, actor, _source_id(request))
+    return _sandbox_answer(request, source, last_sandbox(pipeline, actor, source.id))
+
+
+async def check_sandbox(request: Request) -> Response:
+    """Run the checks now ("Run the checks"): probe, harvest and map a sample, store it."""
+    report = await _act(request, run_sandbox)
+    if wants_json(request):
+        return _sandbox_answer(request, report.source, report)
+    return done(request, f"/sources/{report.source.id}/sandbox", {})
+
+
+def _sandbox_answer(request: Request, source: Source, report: SandboxReport | None) -> Response:
     renderer = renderer_of(request)
-    labels = renderer.labeller(request, {report.source.id: report.source.name_en
+    labels = renderer.labeller(request, {source.id: source.name_en
                                          if renderer.language(request) == "en"
-                                         and report.source.name_en else report.source.name})
+                                         and source.name_en else source.name})
+    payload: dict[str, Any] = {"source": source, "report": None if report is None else {
+        "ok": report.ok, "checked_at": report.checked_at, "checks": report.checks,
+        "quality": report.quality, "records": [_preview_payload(p) for p in report.records]}}
+    if report is not None:  # the fields of earlier versions stay where they were
+        payload.update(payload["report"])
     return answer(request, "dashboard/sandbox.html", {
-        "report": report, "labels": labels,
-    }, {"source": report.source, "ok": report.ok, "checks": report.checks,
-        "quality": report.quality, "records": [_preview_payload(p) for p in report.records]})
+        "source": source, "report": report, "labels": labels}, payload)
 
 
 def _preview_payload(preview: Any) -> dict[str, Any]:
@@ -173,10 +193,7 @@ async def upload(request: Request) -> Response:
         return done(request, "", {"run": run})
     if len(data) > pipeline.settings.max_upload_bytes:
         raise ConfigError("the file is too large", source_id=source.id)
-    ticket = secrets.token_urlsafe(16)
-    folder = pipeline.settings.data_dir / UPLOAD_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{source.id}.{ticket}").write_bytes(data)
+    ticket = await run_in_threadpool(keep_upload, pipeline.settings, source.id, data)
     return renderer_of(request).html(request, "dashboard/mapping.html", {
         "source": source, "preview": preview, "ticket": ticket, "filename": filename,
         "targets": TARGETS, "suggested": dict(preview.suggested.columns)})
@@ -190,19 +207,14 @@ async def upload_mapping(request: Request) -> Response:
                                      _source_id(request))
     fields = await fields_of(request)
     ticket, filename = text(fields, "ticket"), text(fields, "filename")
-    if not ticket.replace("-", "").replace("_", "").isalnum():
-        raise ConfigError("the upload is not known; upload the file again", field="ticket")
-    path = pipeline.settings.data_dir / UPLOAD_DIR / f"{source.id}.{ticket}"
-    if not path.is_file():
-        raise NotFoundError("the upload is not known; upload the file again")
-    data = path.read_bytes()
+    data = read_upload(pipeline.settings, source.id, ticket)
     preview = await run_in_threadpool(preview_table, data, filename)
     chosen = {header: text(fields, f"column_{index}")
               for index, header in enumerate(preview.headers)}
     mapping = _mapping(preview.suggested, chosen)
     run = await run_in_threadpool(upload_table, pipeline, actor, source.id, data, filename,
                                   mapping)
-    path.unlink(missing_ok=True)
+    discard_upload(pipeline.settings, source.id, ticket)
     return done(request, f"/sources/{source.id}/runs/{run.id}", {"run": run})
 
 

@@ -18,6 +18,7 @@ from tsunagu.store.normalized import NormalizedRecords
 from tsunagu.store.quarantine import Quarantine
 from tsunagu.store.raw import ChangeKind, RawRecords
 from tsunagu.store.runs import Checkpoint, HarvestRun, HarvestRuns
+from tsunagu.store.source_notes import SourceNotes
 from tsunagu.store.sources import Sources
 
 __all__ = [
@@ -47,6 +48,7 @@ class Store:
         self.api_tokens = ApiTokens(self.db)
         self.activity = Activity(self.db)
         self.collections = Collections(self.db)
+        self.source_notes = SourceNotes(self.db)
 
     def close(self) -> None:
         self.db.close()

@@ -226,6 +226,14 @@ CREATE TABLE IF NOT EXISTS collection_entries (
     title TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS collection_entries_order ON collection_entries(collection_id, position);
+CREATE TABLE IF NOT EXISTS source_notes (
+    source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    data TEXT NOT NULL,
+    stored_at TEXT NOT NULL,
+    PRIMARY KEY (source_id, name)
+);
 """
 
 #: Columns added to version-1 tables (a store created before they existed).

@@ -105,6 +105,16 @@ class NormalizedRecords:
         )
         return {str(row[0]): int(row[1]) for row in rows}
 
+    def source_version(self, source_id: str) -> int:
+        """The newest change sequence number among a source's records (0: none yet).
+
+        Every write and deletion of a record takes a new sequence number and rows
+        are never removed, so this changes whenever anything of the source does.
+        """
+        row = self._db.connection().execute(
+            "SELECT MAX(seq) FROM records WHERE source_id = ?", (source_id,)).fetchone()
+        return int(row[0] or 0)
+
     def count(self) -> int:
         return int(
             self._db.connection()
