@@ -37,7 +37,7 @@ ALLOWED: dict[str, set[str]] = {
     "tsunagu.institutions": FOUNDATION | {"tsunagu.store", "tsunagu.harvester",
                                           "tsunagu.mappings", "tsunagu.feeds",
                                           "tsunagu.accounts", "tsunagu.pipeline"},
-    "tsunagu.worker": FOUNDATION | {"tsunagu.store", "tsunagu.pipeline"},
+    "tsunagu.worker": FOUNDATION | {"tsunagu.store", "tsunagu.pipeline", "tsunagu.institutions"},
     "tsunagu.console": FOUNDATION | {"tsunagu.store", "tsunagu.harvester", "tsunagu.pipeline"},
     "tsunagu.demo": FOUNDATION | {"tsunagu.pipeline", "tsunagu.site", "tsunagu.store",
                                   "tsunagu.harvester", "tsunagu.console"},

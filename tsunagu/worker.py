@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterator
 
 from tsunagu.errors import ConfigError, TsunaguError
+from tsunagu.institutions import is_linked, refresh_linked_feed
 from tsunagu.pipeline import Pipeline
 from tsunagu.records import FeedKind, Source, SourceStatus
 from tsunagu.store import HarvestRun, Store
@@ -34,7 +35,7 @@ def due_sources(store: Store, now: dt.datetime | None = None) -> list[Source]:
     due: list[Source] = []
     for source in store.sources.list(status=SourceStatus.PUBLISHED):
         interval = source.schedule.interval_seconds
-        if source.kind is not FeedKind.OAI_PMH or interval is None:
+        if interval is None or (source.kind is not FeedKind.OAI_PMH and not is_linked(source)):
             continue
         if store.runs.held(source.id) is not None:
             continue
@@ -59,7 +60,15 @@ def run_once(pipeline: Pipeline, now: dt.datetime | None = None) -> list[Harvest
     if not sources:
         return []
     logger.info("worker: harvesting %s", ", ".join(s.id for s in sources))
-    runs = pipeline.harvest([s.id for s in sources])
+    oai = [s.id for s in sources if s.kind is FeedKind.OAI_PMH]
+    runs = pipeline.harvest(oai) if oai else []
+    for source in sources:
+        if source.kind is not FeedKind.OAI_PMH:
+            try:
+                runs.append(refresh_linked_feed(pipeline, source))
+            except TsunaguError as exc:  # one broken link must not stop the others
+                logger.error("worker: %s: fetching %s failed: %s", source.id,
+                             source.base_url, exc)
     pipeline.update_index()
     return runs
 

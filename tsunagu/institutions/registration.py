@@ -9,6 +9,7 @@ passes the SSRF guard (and so does every redirect while harvesting).
 from __future__ import annotations
 
 import dataclasses
+import json
 
 from tsunagu.accounts.rules import Actor, can_register_source, require
 from tsunagu.errors import ConfigError, UploadError
@@ -20,7 +21,9 @@ from tsunagu.feeds import (
     read_table,
     rows_to_records,
 )
+from tsunagu.harvester.download import Download, download
 from tsunagu.harvester.probe import RepositoryProbe, probe_repository
+from tsunagu.harvester.transport import check_url
 from tsunagu.institutions.access import managed_source
 from tsunagu.institutions.sandbox import forget_sandbox
 from tsunagu.mappings import list_supported_prefixes
@@ -121,23 +124,102 @@ def upload_table(pipeline: Pipeline, actor: Actor | None, source_id: str, data: 
                  filename: str, mapping: ColumnMapping) -> HarvestRun:
     """Store a CSV/TSV/Excel upload as a run: what is new, updated, unchanged, deleted."""
     source = _upload_source(pipeline, actor, source_id, data, FeedKind.TABULAR)
-    table: Table = read_table(data, filename)
-    records, rejected = rows_to_records(source.id, table, mapping, utc_now())
-    if not records:
-        raise UploadError("no row has an identifier; nothing was stored", source_id=source_id)
-    return pipeline.ingest(source, records, rejected,
-                           note=f"upload of {filename or 'a table'}: {len(table.rows)} rows")
+    return _store_table(pipeline, source, data, filename, mapping)
 
 
 def upload_static_repository(pipeline: Pipeline, actor: Actor | None, source_id: str,
                              data: bytes, filename: str = "") -> HarvestRun:
     """Store an OAI static repository file as a run (records in the source's prefix)."""
     source = _upload_source(pipeline, actor, source_id, data, FeedKind.STATIC)
+    return _store_static(pipeline, source, data, filename)
+
+
+def _store_table(pipeline: Pipeline, source: Source, data: bytes, filename: str,
+                 mapping: ColumnMapping) -> HarvestRun:
+    table: Table = read_table(data, filename)
+    records, rejected = rows_to_records(source.id, table, mapping, utc_now())
+    if not records:
+        raise UploadError("no row has an identifier; nothing was stored", source_id=source.id)
+    return pipeline.ingest(source, records, rejected,
+                           note=f"upload of {filename or 'a table'}: {len(table.rows)} rows")
+
+
+def _store_static(pipeline: Pipeline, source: Source, data: bytes,
+                  filename: str) -> HarvestRun:
     repository = read_static_repository(data, source.id, source.metadata_prefix)
     if not repository.records:
-        raise UploadError("the file has no records; nothing was stored", source_id=source_id)
+        raise UploadError("the file has no records; nothing was stored", source_id=source.id)
     return pipeline.ingest(source, repository.records, repository.rejected,
                            note=f"static repository {filename or repository.repository_name}")
+
+
+#: The source note that keeps the column mapping of a linked table.
+LINK_MAPPING_NOTE = "link_mapping"
+
+
+def link_feed(pipeline: Pipeline, actor: Actor | None, source_id: str, url: str,
+              mapping: ColumnMapping | None = None) -> HarvestRun:
+    """Fetch a table or static repository file from ``url``, store it as a run, and keep
+    the link so that the worker fetches it again on the source's schedule.
+
+    For a table ``mapping`` is the column mapping (default: the one suggested from
+    the headers); it is kept with the link.
+    """
+    source = managed_source(pipeline.store, actor, source_id)
+    return _fetch_linked(pipeline, source, url, mapping)
+
+
+def keep_link(pipeline: Pipeline, actor: Actor | None, source_id: str, url: str,
+              mapping: ColumnMapping | None = None) -> Source:
+    """Remember that a source's file comes from ``url`` (with its table's column mapping)
+    after it was fetched and stored, so that the worker fetches it again."""
+    source = managed_source(pipeline.store, actor, source_id)
+    check_url(url, allow_private=pipeline.settings.allow_private_hosts)
+    if mapping is not None:
+        pipeline.store.source_notes.put(source.id, LINK_MAPPING_NOTE, "1",
+                                        json.dumps(dict(mapping.columns), ensure_ascii=False))
+    linked = dataclasses.replace(source, base_url=url.strip())
+    pipeline.store.sources.add(linked, replace=True)
+    return linked
+
+
+def fetch_link(pipeline: Pipeline, actor: Actor | None, source_id: str,
+               url: str) -> Download:
+    """Download a linked file for a source the actor manages (the page's first step)."""
+    managed_source(pipeline.store, actor, source_id)
+    return download(url, pipeline.settings, max_bytes=pipeline.settings.max_upload_bytes)
+
+
+def refresh_linked_feed(pipeline: Pipeline, source: Source) -> HarvestRun:
+    """Fetch a linked file again (the worker, on schedule) with the kept column mapping."""
+    note = pipeline.store.source_notes.get(source.id, LINK_MAPPING_NOTE)
+    mapping = ColumnMapping.of(json.loads(note.data)) if note else None
+    return _fetch_linked(pipeline, source, source.base_url, mapping)
+
+
+def is_linked(source: Source) -> bool:
+    """Whether a table or static repository source is fetched from a link."""
+    return source.kind is not FeedKind.OAI_PMH and source.base_url.startswith(
+        ("http://", "https://"))
+
+
+def _fetch_linked(pipeline: Pipeline, source: Source, url: str,
+                  mapping: ColumnMapping | None) -> HarvestRun:
+    if source.kind is FeedKind.OAI_PMH:
+        raise ConfigError("an OAI-PMH source is harvested, not linked", source_id=source.id,
+                          field="url")
+    fetched = download(url, pipeline.settings, max_bytes=pipeline.settings.max_upload_bytes)
+    if source.kind is FeedKind.TABULAR:
+        mapping = mapping or guess_mapping(read_table(fetched.data, fetched.filename).headers)
+        run = _store_table(pipeline, source, fetched.data, fetched.filename, mapping)
+        pipeline.store.source_notes.put(source.id, LINK_MAPPING_NOTE, "1",
+                                        json.dumps(dict(mapping.columns), ensure_ascii=False))
+    else:
+        run = _store_static(pipeline, source, fetched.data, fetched.filename)
+    if source.base_url != fetched.url:
+        pipeline.store.sources.add(dataclasses.replace(source, base_url=fetched.url),
+                                   replace=True)
+    return run
 
 
 def _upload_source(pipeline: Pipeline, actor: Actor | None, source_id: str, data: bytes,
@@ -170,7 +252,7 @@ def _source(form: FeedForm, institution_id: str | None, status: SourceStatus) ->
         sector=form.sector, name_en=form.name_en, set_specs=form.set_specs if oai else (),
         default_rights=form.default_rights or None, metadata_rights=form.metadata_rights or None,
         institution_id=institution_id, status=status, kind=form.kind,
-        schedule=form.schedule if oai else Schedule.MANUAL,
+        schedule=form.schedule,  # a table or file fetched from a link follows it too
         prefecture=form.prefecture or None, languages=tuple(languages))
 
 

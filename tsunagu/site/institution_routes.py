@@ -82,6 +82,7 @@ def institution_routes() -> list[BaseRoute]:
             Route(prefix + "/unpublish", source_views.unpublish, methods=_POST),
             Route(prefix + "/harvest", source_views.harvest, methods=_POST),
             Route(prefix + "/upload", source_views.upload, methods=_POST),
+            Route(prefix + "/link", source_views.link, methods=_POST),
             Route(prefix + "/runs/{run_id}/approve", source_views.approve, methods=_POST),
             Route(prefix + "/runs/{run_id}/reject", source_views.reject, methods=_POST),
         ]

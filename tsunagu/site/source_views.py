@@ -24,12 +24,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from tsunagu.errors import ConfigError
-from tsunagu.feeds import TARGETS
+from tsunagu.feeds import TARGETS, ColumnMapping
 from tsunagu.institutions import (
     SandboxReport,
     approve_run,
+    fetch_link,
     harvest_now,
+    keep_link,
     last_sandbox,
+    link_feed,
     preview_table,
     publish_source,
     quarantined_records,
@@ -199,6 +202,34 @@ async def upload(request: Request) -> Response:
         "targets": TARGETS, "suggested": dict(preview.suggested.columns)})
 
 
+async def link(request: Request) -> Response:
+    """Fetch the source's file from a link (``url``) and keep the link for the worker.
+
+    A page gets the column-mapping form for a table (the link is kept when the mapping
+    is chosen); the API takes an optional ``mapping`` like ``upload``.
+    """
+    pipeline = pipeline_of(request)
+    actor = current_actor(request)
+    source = await run_in_threadpool(managed_source, pipeline.store, actor,
+                                     _source_id(request))
+    fields = await fields_of(request)
+    url = text(fields, "url")
+    if not url:
+        raise ConfigError("give the address (URL) of the file", field="url")
+    if request.url.path.startswith("/api/") or source.kind is not FeedKind.TABULAR:
+        chosen = text(fields, "mapping")
+        mapping = ColumnMapping.of(json.loads(chosen)) if chosen else None
+        run = await run_in_threadpool(link_feed, pipeline, actor, source.id, url, mapping)
+        return done(request, f"/sources/{source.id}/runs/{run.id}", {"run": run})
+    fetched = await run_in_threadpool(fetch_link, pipeline, actor, source.id, url)
+    preview = await run_in_threadpool(preview_table, fetched.data, fetched.filename)
+    ticket = await run_in_threadpool(keep_upload, pipeline.settings, source.id, fetched.data)
+    return renderer_of(request).html(request, "dashboard/mapping.html", {
+        "source": source, "preview": preview, "ticket": ticket, "filename": fetched.filename,
+        "link": fetched.url, "targets": TARGETS,
+        "suggested": dict(preview.suggested.columns)})
+
+
 async def upload_mapping(request: Request) -> Response:
     """Step 2 of a table upload from a page: the column mapping, then the run."""
     pipeline = pipeline_of(request)
@@ -215,6 +246,9 @@ async def upload_mapping(request: Request) -> Response:
     run = await run_in_threadpool(upload_table, pipeline, actor, source.id, data, filename,
                                   mapping)
     discard_upload(pipeline.settings, source.id, ticket)
+    if text(fields, "link"):
+        await run_in_threadpool(keep_link, pipeline, actor, source.id, text(fields, "link"),
+                                mapping)
     return done(request, f"/sources/{source.id}/runs/{run.id}", {"run": run})
 
 
