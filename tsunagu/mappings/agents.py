@@ -28,6 +28,7 @@ takes apart:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Sequence
 
@@ -123,6 +124,7 @@ def classify_role(role_raw: str | None, role: str) -> str:
     return ROLE_CLASSES.get(word, role)
 
 
+@functools.lru_cache(maxsize=4096)  # pure; values repeat across a feed's records
 def read_agents(text: str, role: str) -> tuple[tuple[Agent, ...], tuple[str, ...]]:
     """The agents of one name value and its warnings (``agents_truncated``).
 

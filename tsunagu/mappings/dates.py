@@ -34,6 +34,7 @@ BCE dates are left unparsed.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -152,6 +153,7 @@ def parse_date(text: str, kind: str = "other") -> DateValue:
     return parse_date_with_warnings(text, kind)[0]
 
 
+@functools.lru_cache(maxsize=4096)  # pure; values repeat across a feed's records
 def parse_date_with_warnings(text: str, kind: str = "other") -> tuple[DateValue, tuple[str, ...]]:
     """:func:`parse_date` and its warnings (``date_era_mismatch``)."""
     normalized = _normalize(text)
@@ -181,6 +183,7 @@ def parse_date_with_warnings(text: str, kind: str = "other") -> tuple[DateValue,
     return date, warnings
 
 
+@functools.lru_cache(maxsize=4096)  # pure; values repeat across a feed's records
 def is_unknown_date(text: str) -> bool:
     """True when ``text`` states that the date is unknown (「不明」, "n.d." …) and holds no year."""
     normalized = _normalize(text)

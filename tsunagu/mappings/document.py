@@ -38,6 +38,18 @@ def parse_metadata(
     ``xml`` is either that element itself or an OAI ``record`` / ``metadata``
     wrapper around exactly one such element.
     """
+    document = parse_document(xml, source_id=source_id, record_id=record_id)
+    return select_root(document, root_tag, source_id=source_id, record_id=record_id)
+
+
+def parse_document(
+    xml: bytes, *, source_id: str | None = None, record_id: str | None = None
+) -> etree._Element:
+    """The document element of ``xml``, parsed once; :class:`MappingError` when damaged.
+
+    Formats with several possible roots parse with this, then try
+    :func:`find_root` for each root tag instead of parsing again per tag.
+    """
     if not xml or not xml.strip():
         raise MappingError("the record has no metadata XML", source_id=source_id,
                            record_id=record_id, field="xml")
@@ -49,18 +61,33 @@ def parse_metadata(
     if tree.docinfo.doctype:
         raise MappingError("metadata XML with a DOCTYPE is refused", source_id=source_id,
                            record_id=record_id, field="xml")
-    root = tree.getroot()
-    if root.tag == root_tag:
-        return root
-    if etree.QName(root).namespace == OAI_NS and etree.QName(root).localname in {
+    return tree.getroot()
+
+
+def find_root(document: etree._Element, root_tag: str) -> etree._Element | None:
+    """The ``root_tag`` element: ``document`` itself or the one inside an OAI wrapper."""
+    if document.tag == root_tag:
+        return document
+    if etree.QName(document).namespace == OAI_NS and etree.QName(document).localname in {
         "record", "metadata"
     }:
-        found = root.findall(f".//{root_tag}")
+        found = document.findall(f".//{root_tag}")
         if len(found) == 1:
             return found[0]
+    return None
+
+
+def select_root(
+    document: etree._Element, root_tag: str, *, source_id: str | None = None,
+    record_id: str | None = None,
+) -> etree._Element:
+    """:func:`find_root`, or :class:`MappingError` ("expected a … root element")."""
+    root = find_root(document, root_tag)
+    if root is not None:
+        return root
     raise MappingError(
         f"expected a {etree.QName(root_tag).localname} root element, found "
-        f"{etree.QName(root).localname!r}",
+        f"{etree.QName(document).localname!r}",
         source_id=source_id, record_id=record_id, field="xml",
     )
 
@@ -73,12 +100,12 @@ def collect_child_values(
     The text includes nested elements' text; empty elements give ``""``.
     """
     values: dict[str, list[tuple[str, str | None]]] = {}
+    prefix = f"{{{namespace}}}"
     for child in element:
-        if not isinstance(child.tag, str):
+        tag = child.tag
+        if not isinstance(tag, str) or not tag.startswith(prefix):
             continue
-        name = etree.QName(child)
-        if name.namespace != namespace:
-            continue
-        text = "".join(child.itertext())
-        values.setdefault(name.localname, []).append((text, child.get(XML_LANG)))
+        # A leaf's text is its .text; itertext() is only needed for nested content.
+        text = (child.text or "") if len(child) == 0 else "".join(child.itertext())
+        values.setdefault(tag[len(prefix):], []).append((text, child.get(XML_LANG)))
     return values

@@ -48,7 +48,7 @@ from lxml import etree
 from tsunagu.errors import MappingError
 from tsunagu.mappings.agents import make_agent
 from tsunagu.mappings.dates import is_unknown_date, parse_date
-from tsunagu.mappings.document import parse_metadata
+from tsunagu.mappings.document import find_root, parse_document, select_root
 from tsunagu.mappings.identifiers import (
     classify_identifier,
     is_http_url,
@@ -131,13 +131,11 @@ def _records(raw: RawRecord, source: Source, base_id: str) -> tuple[Record, ...]
 
 
 def _parse(raw: RawRecord, source: Source, base_id: str) -> tuple[etree._Element, str]:
-    try:
-        return parse_metadata(raw.xml, f"{{{EAD_NS}}}ead", source_id=source.id,
-                              record_id=base_id), EAD_NS
-    except MappingError as exc:
-        if "expected" not in exc.message:
-            raise
-    return parse_metadata(raw.xml, "ead", source_id=source.id, record_id=base_id), ""
+    document = parse_document(raw.xml, source_id=source.id, record_id=base_id)
+    root = find_root(document, f"{{{EAD_NS}}}ead")
+    if root is not None:
+        return root, EAD_NS
+    return select_root(document, "ead", source_id=source.id, record_id=base_id), ""
 
 
 def _q(ns: str, name: str) -> str:

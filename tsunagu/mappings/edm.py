@@ -43,6 +43,7 @@ from lxml import etree
 from tsunagu.mappings.agents import make_agent
 from tsunagu.mappings.dates import is_unknown_date, parse_date
 from tsunagu.mappings.document import XML_LANG, parse_metadata
+from tsunagu.mappings.elements import text_of
 from tsunagu.mappings.identifiers import (
     classify_identifier,
     is_http_url,
@@ -205,7 +206,7 @@ def _value(element: etree._Element, entities: dict[str, etree._Element]) -> _Val
     resource = (element.get(RDF_RESOURCE) or "").strip() or None
     nested = next(_children(element), None)  # an entity written inline
     entity = entities.get(resource) if resource else nested
-    text = "".join(element.itertext()) if nested is None else ""
+    text = text_of(element) if nested is None else ""
     if entity is not None:
         text = _label(entity) or text
     elif resource and not text.strip():
@@ -223,7 +224,7 @@ def _values(element: etree._Element | None, entities: dict[str, etree._Element],
 def _label(entity: etree._Element) -> str:
     for name in ("prefLabel", "name", "title"):
         for child in _children(entity, name):
-            text = clean_text("".join(child.itertext()))
+            text = clean_text(text_of(child))
             if text:
                 return text
     return ""
@@ -233,8 +234,8 @@ def _agent(value: _Value, role: str) -> Agent:
     agent = make_agent(clean_text(value.text), role)
     if value.entity is None:
         return agent
-    alt = tuple(LangString(clean_text("".join(e.itertext())), e.get(XML_LANG))
-                for e in _children(value.entity, "altLabel") if clean_text("".join(e.itertext())))
+    alt = tuple(LangString(clean_text(text_of(e)), e.get(XML_LANG))
+                for e in _children(value.entity, "altLabel") if clean_text(text_of(e)))
     uri = (value.entity.get(RDF_ABOUT) or "").strip()
     return dataclasses.replace(agent, alt_names=alt, uri=uri if is_http_url(uri) else None)
 

@@ -10,6 +10,7 @@ record's links.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
@@ -31,6 +32,7 @@ _THUMBNAIL_PATH = re.compile(r"thumb", re.IGNORECASE)
 _URI_SCHEMES = ("http://", "https://", "urn:", "info:", "ark:/", "hdl:")
 
 
+@functools.lru_cache(maxsize=4096)  # pure; values repeat across a feed's records
 def classify_identifier(value: str) -> Identifier:
     """The identifier with its type; DOIs are reduced to ``10.…`` and ISBNs to digits."""
     text = value.strip()
@@ -52,6 +54,7 @@ def classify_identifier(value: str) -> Identifier:
     return Identifier("local", text)
 
 
+@functools.lru_cache(maxsize=4096)  # pure; values repeat across a feed's records
 def is_http_url(value: str) -> bool:
     """True for an absolute ``http`` or ``https`` URL with a host."""
     try:
@@ -61,6 +64,7 @@ def is_http_url(value: str) -> bool:
     return parts.scheme.casefold() in {"http", "https"} and bool(parts.hostname)
 
 
+@functools.lru_cache(maxsize=4096)  # pure; values repeat across a feed's records
 def is_image_url(value: str) -> bool:
     """True for an http(s) URL that looks like an image or a thumbnail service."""
     if not is_http_url(value):
@@ -77,6 +81,7 @@ def make_doi_url(doi: str) -> str:
     return f"https://doi.org/{doi}"
 
 
+@functools.lru_cache(maxsize=4096)  # pure; values repeat across a feed's records
 def is_iiif_manifest(value: str) -> bool:
     """True for a URL that looks like a IIIF Presentation manifest (JSON, not a web page)."""
     if not is_http_url(value):

@@ -23,9 +23,8 @@ from collections.abc import Iterable, Sequence
 
 from lxml import etree
 
-from tsunagu.errors import MappingError
 from tsunagu.mappings.dates import is_unknown_date, parse_date
-from tsunagu.mappings.document import XML_LANG, parse_metadata
+from tsunagu.mappings.document import XML_LANG, find_root, parse_document, select_root
 from tsunagu.mappings.identifiers import (
     classify_identifier,
     is_http_url,
@@ -139,19 +138,14 @@ def _parse(raw: RawRecord, source: Source, record_id: str, expected: str | None
            ) -> tuple[etree._Element, str]:
     """The root and its schema version; the prefix's version is tried first."""
     versions = sorted(JPCOAR_NS, key=lambda v: v != expected)
-    error: MappingError | None = None
+    document = parse_document(raw.xml, source_id=source.id, record_id=record_id)
     for version in versions:
-        try:
-            root = parse_metadata(raw.xml, f"{{{JPCOAR_NS[version]}}}jpcoar",
-                                  source_id=source.id, record_id=record_id)
-        except MappingError as exc:
-            if "malformed" in exc.message or "no metadata" in exc.message:
-                raise
-            error = error or exc
-            continue
-        return root, version
-    assert error is not None
-    raise error
+        root = find_root(document, f"{{{JPCOAR_NS[version]}}}jpcoar")
+        if root is not None:
+            return root, version
+    # none matched: the error names the root of the version tried first
+    first = f"{{{JPCOAR_NS[versions[0]]}}}jpcoar"
+    return select_root(document, first, source_id=source.id, record_id=record_id), versions[0]
 
 
 def _children(element: etree._Element, namespace: str, name: str) -> list[etree._Element]:

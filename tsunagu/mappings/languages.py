@@ -17,6 +17,7 @@ Values holding several languages (``jpn; eng``, 「日本語・英語」) are sp
 
 from __future__ import annotations
 
+import functools
 import re
 
 from tsunagu.mappings.text import clean_text, has_han, has_kana, is_latin_only
@@ -64,6 +65,7 @@ _SEPARATORS = re.compile(r"\s*[;,、・/／|]\s*|\s+and\s+|\s*と\s*")
 _UNDETERMINED = frozenset({"und", "zxx", "mul", "mis"})
 
 
+@functools.lru_cache(maxsize=4096)  # pure; a feed repeats a handful of language values
 def normalize_language(value: str) -> str | None:
     """A BCP 47 tag for a language value, or ``None`` when it cannot be read.
 

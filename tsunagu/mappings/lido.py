@@ -46,7 +46,7 @@ from lxml import etree
 
 from tsunagu.errors import MappingError
 from tsunagu.mappings.dates import is_unknown_date, parse_date
-from tsunagu.mappings.document import XML_LANG, parse_metadata
+from tsunagu.mappings.document import XML_LANG, find_root, parse_document, select_root
 from tsunagu.mappings.elements import children, follow, text_of, texts_at
 from tsunagu.mappings.identifiers import classify_identifier, is_http_url, is_image_url
 from tsunagu.mappings.languages import guess_text_language, normalize_language
@@ -177,12 +177,11 @@ def map_lido(raw: RawRecord, source: Source, record_id: str) -> Record:
 
 
 def _root(xml: bytes, source_id: str, record_id: str) -> etree._Element:
-    try:
-        return parse_metadata(xml, ROOT_TAG, source_id=source_id, record_id=record_id)
-    except MappingError as error:
-        if not error.message.startswith("expected a"):
-            raise
-    wrap = parse_metadata(xml, WRAP_TAG, source_id=source_id, record_id=record_id)
+    document = parse_document(xml, source_id=source_id, record_id=record_id)
+    root = find_root(document, ROOT_TAG)
+    if root is not None:
+        return root
+    wrap = select_root(document, WRAP_TAG, source_id=source_id, record_id=record_id)
     records = list(children(wrap, "lido"))
     if len(records) != 1:
         raise MappingError(f"a lidoWrap with {len(records)} lido records is not one record",

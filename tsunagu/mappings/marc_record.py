@@ -16,6 +16,7 @@ import re
 
 from lxml import etree
 
+from tsunagu.mappings.elements import text_of
 from tsunagu.mappings.text import clean_text
 from tsunagu.mappings.titles import strip_isbd
 
@@ -79,7 +80,7 @@ def read_marc(root: etree._Element) -> MarcRecord:
             control.setdefault(child.get("tag") or "", child.text or "")
         elif name == "datafield":
             subfields = tuple(
-                (sub.get("code") or "", "".join(sub.itertext()))
+                (sub.get("code") or "", text_of(sub))
                 for sub in child if isinstance(sub.tag, str)
             )
             fields.append(MarcField(child.get("tag") or "", child.get("ind1") or " ",

@@ -31,12 +31,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from lxml import etree
-
-from tsunagu.errors import MappingError
 from tsunagu.mappings.agents import make_agent
 from tsunagu.mappings.dates import is_unknown_date, parse_date
-from tsunagu.mappings.document import XML_LANG, parse_metadata
+from tsunagu.mappings.document import XML_LANG, find_root, parse_document, select_root
 from tsunagu.mappings.identifiers import (
     choose_landing_url,
     choose_thumbnail_url,
@@ -157,15 +154,11 @@ def map_qdc(raw: RawRecord, source: Source, record_id: str) -> Record:
 
 def _read(xml: bytes, source_id: str, record_id: str) -> _Bag:
     """The children of the envelope by local name (``edm:rights`` as ``rights_edm``)."""
-    root: etree._Element | None = None
-    for tag in ROOT_TAGS:
-        try:
-            root = parse_metadata(xml, tag, source_id=source_id, record_id=record_id)
-            break
-        except MappingError as error:
-            if not error.message.startswith("expected a") or tag == ROOT_TAGS[-1]:
-                raise
-    assert root is not None
+    document = parse_document(xml, source_id=source_id, record_id=record_id)
+    root = next((found for tag in ROOT_TAGS if (found := find_root(document, tag)) is not None),
+                None)
+    if root is None:  # the error names the last root tried
+        root = select_root(document, ROOT_TAGS[-1], source_id=source_id, record_id=record_id)
     bag: _Bag = {}
     for child in root:
         if not isinstance(child.tag, str):

@@ -24,6 +24,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Sequence
 
 import lxml.html
@@ -106,7 +107,14 @@ def assess_rights(
     origin: RightsOrigin = RightsOrigin.ITEM,
 ) -> RightsAssessment:
     """Like :func:`normalize_rights`, with warnings (``rights_conflict`` …)."""
-    received = [value.strip() for value in values if value and value.strip()]
+    received = tuple(value.strip() for value in values if value and value.strip())
+    return _assess(received, default, origin)
+
+
+@functools.lru_cache(maxsize=4096)  # pure; a feed repeats a few rights statements
+def _assess(received: tuple[str, ...], default: str | None,
+            origin: RightsOrigin) -> RightsAssessment:
+    """:func:`assess_rights` of the stripped, non-empty values."""
     if not received:
         if default and default.strip():
             assessed = assess_rights([default], origin=RightsOrigin.SOURCE_DEFAULT)
@@ -182,6 +190,7 @@ def is_open_code(code: str) -> bool:
     return classify_reuse(code) is ReuseLevel.OPEN
 
 
+@functools.lru_cache(maxsize=4096)
 def _read(value: str) -> Reading:
     text, hrefs = _strip_html(value)
     return read_value(text, tuple(hrefs))

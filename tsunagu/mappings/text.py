@@ -62,14 +62,8 @@ def is_placeholder(value: str) -> bool:
 
 def dedupe_values(values: Iterable[str]) -> tuple[str, ...]:
     """The values without duplicates and placeholders, first occurrence kept."""
-    seen: set[str] = set()
-    result: list[str] = []
-    for value in values:
-        if is_placeholder(value) or value in seen:
-            continue
-        seen.add(value)
-        result.append(value)
-    return tuple(result)
+    return tuple(value for value in dict.fromkeys(values)
+                 if value and value.casefold() not in PLACEHOLDERS)
 
 
 def looks_like_html(value: str) -> bool:
