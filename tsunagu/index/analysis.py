@@ -220,6 +220,18 @@ class CjkBigramTokenizer(Tokenizer):  # type: ignore[misc]
             offset += len(part) + 1
 
 
+    def index_positions(self, value: str) -> dict[str, list[int]]:
+        """Term → its positions, exactly as ``self(value, positions=True,
+        mode="index")`` yields them, without a ``Token`` per term (the indexing
+        fast path of :class:`~tsunagu.index.postings.PositionsFormat`)."""
+        found: dict[str, list[int]] = {}
+        pos = 0
+        for part_no, part in enumerate(self.normalize(value).split(VALUE_SEPARATOR)):
+            if part_no:
+                pos += VALUE_POSITION_GAP
+            pos = _collect_positions(part, pos, self.word_term, found)
+        return found
+
     @staticmethod
     def normalize(text: str) -> str:
         """The form of ``text`` that is cut into terms."""
@@ -282,6 +294,31 @@ def _terms(
             last = len(run) - 1
             yield run[last], pos + last - 1, start + last, start + last + 1
         pos += len(run) - 1
+
+
+def _collect_positions(
+    text: str, pos: int, word_term: Any, found: dict[str, list[int]]
+) -> int:
+    """Add the index-time terms of one value at ``pos`` onwards to ``found``
+    (as :func:`_terms` with ``indexing``); return the position after them."""
+    for match in _TOKEN_RE.finditer(text):
+        if match.lastgroup == "word":
+            term = word_term(match.group("word"))
+            if term is not None:
+                found.setdefault(term, []).append(pos)
+                pos += 1
+            continue
+        run = match.group("cjk")
+        if len(run) == 1:
+            found.setdefault(run, []).append(pos)
+            pos += 1
+            continue
+        last = len(run) - 1
+        for i in range(last):
+            found.setdefault(run[i : i + 2], []).append(pos + i)
+        found.setdefault(run[last], []).append(pos + last - 1)
+        pos += last
+    return pos
 
 
 def analyze(text: str, kind: str = "text") -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from tsunagu.errors import IndexingError, TsunaguError
 from tsunagu.index.directory import IndexDirectory
+from tsunagu.index.postings import SegmentWriter
 from tsunagu.index.schema import SCHEMA_VERSION, build_schema, document_for
 from tsunagu.records import Record
 
@@ -154,7 +155,7 @@ class Indexer:
         try:
             if procs > 1:
                 return ix.writer(procs=procs, limitmb=LIMIT_MB, multisegment=True)
-            return ix.writer(limitmb=LIMIT_MB, timeout=LOCK_TIMEOUT)
+            return SegmentWriter(ix, limitmb=LIMIT_MB, timeout=LOCK_TIMEOUT)
         except Exception as exc:
             raise IndexingError(f"cannot lock the search index for writing: {exc}") from exc
 

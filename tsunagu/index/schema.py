@@ -25,6 +25,7 @@ from tsunagu.index.analysis import (
     normalize_text,
     to_katakana,
 )
+from tsunagu.index.postings import use_fast_formats
 from tsunagu.index.romaji import reading_words
 from tsunagu.records import Permission, Record, ReuseLevel, Rights
 
@@ -113,7 +114,7 @@ def build_schema() -> fields.Schema:
             "snippet_source",
         )
     }
-    return fields.Schema(
+    schema = fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
         provider_key=fields.ID(),
         title_sort=fields.COLUMN(),
@@ -124,6 +125,9 @@ def build_schema() -> fields.Schema:
         **facets,
         **stored,
     )
+    for _, field in schema.items():
+        use_fast_formats(field)
+    return schema
 
 
 def document_for(record: Record) -> dict[str, Any]:

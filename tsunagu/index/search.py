@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from whoosh import query as wq
-from whoosh import scoring
 
 from tsunagu.errors import IndexingError, QueryError, TsunaguError
 from tsunagu.index.analysis import analyze
@@ -49,18 +48,14 @@ from tsunagu.index.schema import (
     YEAR_FROM,
     YEAR_TO,
 )
+from tsunagu.index.weighting import Weighting
 from tsunagu.records import ObjectType, ReuseLevel, Sector
 
 log = logging.getLogger(__name__)
 
 _E = TypeVar("_E", Sector, ObjectType, ReuseLevel)
 
-#: BM25F length normalization for short fields (default 0.75): a long title
-#: should not lose to a short one that only contains the query by accident.
-SHORT_FIELD_B = 0.3
-_WEIGHTING = scoring.BM25F(
-    **{f"{field}_B": SHORT_FIELD_B for field in ("title", "title_alt", "agents", "reading")}
-)
+_WEIGHTING = Weighting()
 #: Did-you-mean is offered when a query finds fewer hits than this.
 SUGGEST_BELOW = 3
 #: Where did-you-mean looks for close words (the fields people type words of).
