@@ -29,6 +29,7 @@ from tsunagu.records import (
     RightsSet,
     Sector,
 )
+from tsunagu.uses import permitted_use_flags
 
 PREFECTURES = ("東京都", "京都府", "秋田県", "千葉県", "大阪府")
 PERIODS = ("edo", "meiji", "taisho", "showa")
@@ -81,15 +82,10 @@ def generated(count: int, seed: int = 7) -> list[Record]:
 def facet_values(record: Record, facet: str) -> set[str]:
     """What each facet means, straight from the record model and rights.md §3.5."""
     content = record.rights.content
-    uses = set()
-    if content.commercial is Permission.YES:
-        uses.add("commercial")
-    if content.modify is Permission.YES:
-        uses.add("modify")
+    # Permitted uses are the answers of tsunagu.uses (those of the item page's panel).
+    uses = set(permitted_use_flags(content))
     if content.public_domain and not content.attribution:
         uses.add("no_attribution")
-    if content.reuse.rank <= ReuseLevel.EDUCATION.rank:
-        uses.add("education")
     return {
         "sector": {record.sector.value},
         "provider": {record.source_id},

@@ -133,3 +133,30 @@ def test_copy_buttons_use_a_static_script(panel_client: TestClient) -> None:
 def test_record_without_rights_asks_the_institution(panel_client: TestClient) -> None:
     bare = dataclasses.replace(RECORDS["open"], rights=RightsSet())
     assert {a.answer.value for a in assess_uses(bare.rights.content)} == {"ask_institution"}
+
+
+#: search filter value → the intended use whose panel answer it must follow.
+FILTER_USES = {"commercial": "commercial_publication", "modify": "modified_work",
+               "education": "class_handout", "online": "class_website"}
+
+
+@pytest.mark.parametrize("flag", sorted(FILTER_USES))
+def test_permitted_use_filters_agree_with_the_panel(panel_client: TestClient, flag: str) -> None:
+    """A record is found by a "permitted use" filter exactly when its item page answers
+    yes or "with conditions" for that use."""
+    found: set[str] = set()
+    page = 1
+    while True:
+        data = panel_client.get("/search.json", params={"use": flag, "page": page}).json()
+        found |= {hit["id"] for hit in data["results"]}
+        assert all(flag in hit["rights"]["uses"] for hit in data["results"])
+        if page >= data["pages"]:
+            break
+        page += 1
+    expected = set()
+    for record in RECORDS.values():
+        uses = panel_client.get(item_path(record.id, json=True)).json()["uses"]
+        if uses[FILTER_USES[flag]]["answer"] in ("yes", "with_conditions"):
+            expected.add(record.id)
+    assert found == expected
+    assert expected and expected != set(r.id for r in RECORDS.values())

@@ -49,6 +49,9 @@ class Hit:
     landing_url: str | None
     thumbnail_url: str | None
     snippet: Snippet | None = None
+    #: The permitted uses (``commercial``, ``modify``, ``education``, ``online``,
+    #: ``no_attribution``) — the values of the "use" filter, from :mod:`tsunagu.uses`.
+    uses: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)

@@ -27,10 +27,11 @@ from tsunagu.index.analysis import (
 )
 from tsunagu.index.postings import use_fast_formats
 from tsunagu.index.romaji import reading_words
-from tsunagu.records import Permission, Record, ReuseLevel, Rights
+from tsunagu.records import Record, Rights
+from tsunagu.uses import permitted_use_flags
 
 #: Bump whenever the schema or the analysis changes: old indexes need a rebuild.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Searched text fields and their query-time boosts (title highest).
 SEARCH_FIELDS: tuple[tuple[str, float], ...] = (
@@ -60,7 +61,7 @@ FACET_FIELDS: dict[str, str] = {
 }
 
 #: Facets whose values are a fixed vocabulary (the others are whatever the index holds).
-USE_VALUES = ("commercial", "modify", "no_attribution", "education")
+USE_VALUES = ("commercial", "modify", "education", "online", "no_attribution")
 IMAGE_VALUES = ("yes", "no")
 
 #: The field searched by the "exact" toggle, and the fields copied into it.
@@ -198,16 +199,16 @@ def document_for(record: Record) -> dict[str, Any]:
 
 
 def permitted_uses(rights: Rights) -> list[str]:
-    """The "permitted use" facet values of a rights scope (``rights.md`` §3.5)."""
-    uses = []
-    if rights.commercial is Permission.YES:
-        uses.append("commercial")
-    if rights.modify is Permission.YES:
-        uses.append("modify")
+    """The "permitted use" facet values of a rights scope.
+
+    ``commercial``, ``modify``, ``education`` (class use) and ``online`` (a class
+    website) come from :func:`tsunagu.uses.permitted_use_flags` — the very answers
+    the item page's "What may I do with this?" panel gives, so a filter and a panel
+    can never disagree; ``no_attribution`` is public domain without a credit duty.
+    """
+    uses = sorted(permitted_use_flags(rights))
     if not rights.attribution and rights.public_domain:
         uses.append("no_attribution")
-    if rights.reuse.rank <= ReuseLevel.EDUCATION.rank:
-        uses.append("education")
     return uses
 
 

@@ -360,6 +360,7 @@ def _hit(stored: Mapping[str, Any], words: list[str]) -> Hit:
         landing_url=stored.get("landing_url"),
         thumbnail_url=stored.get("thumbnail_url"),
         snippet=snippet,
+        uses=tuple(str(stored.get("use") or "").split()),
     )
 
 

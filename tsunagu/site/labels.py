@@ -38,6 +38,7 @@ PERMITTED_USE_LABELS: dict[str, str] = {
     "modify": N_("Changes allowed"),
     "no_attribution": N_("No credit needed"),
     "education": N_("Usable in class"),
+    "online": N_("Can be published online"),
 }
 IMAGE_LABELS: dict[str, str] = {"yes": N_("With image"), "no": N_("Without image")}
 PERIOD_LABELS: dict[str, str] = {

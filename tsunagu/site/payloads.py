@@ -84,6 +84,7 @@ def search_payload(
                     "reuse": hit.reuse,
                     "raw": hit.rights_raw,
                     "label": labels.reuse(hit.reuse),
+                    "uses": list(hit.uses),
                 },
             }
             for hit in page.results.hits
