@@ -22,6 +22,7 @@ from lxml import etree
 
 from tsunagu.errors import MappingError
 from tsunagu.mappings.agents import make_agent
+from tsunagu.mappings.date_candidates import DATE_UNKNOWN, DATE_UNPARSED
 from tsunagu.mappings.dates import is_unknown_date, parse_date
 from tsunagu.mappings.document import parse_metadata
 from tsunagu.mappings.identifiers import (
@@ -30,8 +31,9 @@ from tsunagu.mappings.identifiers import (
     is_http_url,
     is_image_url,
 )
-from tsunagu.mappings.languages import guess_text_language, normalize_language
+from tsunagu.mappings.languages import collect_languages, guess_text_language
 from tsunagu.mappings.object_types import classify_object_type
+from tsunagu.mappings.provenance import identify_record
 from tsunagu.mappings.rights import derive_rights_set
 from tsunagu.mappings.text import (
     clean_text,
@@ -64,8 +66,6 @@ ROOT_TAG = f"{{{RDF_NS}}}RDF"
 
 NO_TITLE = "no_title"
 NO_LANDING_URL = "no_landing_url"
-DATE_UNPARSED = "date_unparsed"
-DATE_UNKNOWN = "date_unknown"
 LANGUAGE_UNPARSED = "language_unparsed"
 
 _ABOUT = f"{{{RDF_NS}}}about"
@@ -137,8 +137,7 @@ def map_dcndl(raw: RawRecord, source: Source, record_id: str) -> Record:
                             for name in item.iterfind(_HOLDER_NAME))
     main_language = title.lang.split("-")[0] if title.lang else None
     return Record(
-        id=record_id, source_id=source.id, oai_identifier=raw.oai_identifier,
-        datestamp=raw.datestamp, title=title, sector=source.sector, provider=source.name,
+        **identify_record(raw, source, record_id), title=title,
         title_alt=title_alt, agents=agents, dates=dates,
         object_type=classify_object_type(material_values, texts(DCTERMS_NS, "format")),
         genre_raw=genre, subjects=_rdf_subjects(props), places=dedupe_values(places),
@@ -198,14 +197,10 @@ def strip_brackets(text: str) -> str:
 
 
 def normalize_languages(values: Sequence[str], warnings: list[str]) -> tuple[str, ...]:
-    tags: list[str] = []
-    for value in values:
-        tag = normalize_language(value)
-        if tag is None:
-            warnings.append(LANGUAGE_UNPARSED)
-        elif tag not in tags:
-            tags.append(tag)
-    return tuple(tags)
+    tags, unparsed = collect_languages(values)
+    if unparsed:
+        warnings.append(LANGUAGE_UNPARSED)
+    return tags
 
 
 def _reading(text: str) -> LangString:

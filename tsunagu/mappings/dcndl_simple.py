@@ -56,6 +56,7 @@ from tsunagu.mappings.dcndl import (
 from tsunagu.mappings.document import parse_metadata
 from tsunagu.mappings.identifiers import choose_landing_url
 from tsunagu.mappings.object_types import classify_object_type
+from tsunagu.mappings.provenance import identify_record
 from tsunagu.mappings.rights import derive_rights_set
 from tsunagu.mappings.text import clean_text, dedupe_values
 from tsunagu.records import Agent, Identifier, RawRecord, Record, Source
@@ -114,8 +115,7 @@ def map_dcndl_simple(raw: RawRecord, source: Source, record_id: str) -> Record:
                           *texts(DCNDL_NS, "edition"),
                           *texts(DCTERMS_NS, "extent"), *texts(DC_NS, "extent")]
     return Record(
-        id=record_id, source_id=source.id, oai_identifier=raw.oai_identifier,
-        datestamp=raw.datestamp, title=title, sector=source.sector, provider=source.name,
+        **identify_record(raw, source, record_id), title=title,
         title_alt=title_alt, agents=tuple(agents), dates=dates,
         object_type=classify_object_type([*material_values, *types],
                                          texts(DC_NS, "format")),

@@ -47,6 +47,7 @@ from lxml import etree
 
 from tsunagu.errors import MappingError
 from tsunagu.mappings.agents import make_agent
+from tsunagu.mappings.date_candidates import DATE_UNKNOWN, DATE_UNPARSED
 from tsunagu.mappings.dates import is_unknown_date, parse_date
 from tsunagu.mappings.document import find_root, parse_document, select_root
 from tsunagu.mappings.identifiers import (
@@ -57,6 +58,7 @@ from tsunagu.mappings.identifiers import (
 )
 from tsunagu.mappings.languages import guess_text_language, normalize_language
 from tsunagu.mappings.object_types import classify_object_type
+from tsunagu.mappings.provenance import identify_record
 from tsunagu.mappings.rights import derive_rights_set
 from tsunagu.mappings.text import clean_text, dedupe_values, is_placeholder
 from tsunagu.mappings.titles import tag_language
@@ -80,8 +82,6 @@ XLINK_ROLE = "{http://www.w3.org/1999/xlink}role"
 
 NO_TITLE = "no_title"
 NO_LANDING_URL = "no_landing_url"
-DATE_UNPARSED = "date_unparsed"
-DATE_UNKNOWN = "date_unknown"
 RIGHTS_INHERITED = "rights_inherited"
 DATES_INHERITED = "dates_inherited"
 ACCESS_RESTRICTED = "access_restricted"
@@ -216,10 +216,8 @@ def _record(raw: RawRecord, source: Source, element: etree._Element, ns: str, co
         object_type = ObjectType.COLLECTION
     thumbnails = [m.url for m in media if m.role == "thumbnail"]
     return Record(
-        id=context.record_id, source_id=source.id, oai_identifier=raw.oai_identifier,
-        datestamp=raw.datestamp,
+        **identify_record(raw, source, context.record_id),
         title=title,
-        sector=source.sector, provider=source.name,
         agents=_agents(did, ns) if did is not None else (), dates=dates,
         object_type=object_type, genre_raw=dedupe_values(genres),
         subjects=dedupe_values(access["subject"]), places=dedupe_values(access["geogname"]),

@@ -41,8 +41,10 @@ from collections.abc import Iterator
 from lxml import etree
 
 from tsunagu.mappings.agents import make_agent
-from tsunagu.mappings.dates import is_unknown_date, parse_date
+from tsunagu.mappings.date_candidates import parse_date_candidates
+from tsunagu.mappings.dates import parse_date
 from tsunagu.mappings.document import XML_LANG, parse_metadata
+from tsunagu.mappings.dublin_core import AGENT_ELEMENTS
 from tsunagu.mappings.elements import text_of
 from tsunagu.mappings.identifiers import (
     classify_identifier,
@@ -50,8 +52,9 @@ from tsunagu.mappings.identifiers import (
     is_iiif_manifest,
     is_image_url,
 )
-from tsunagu.mappings.languages import guess_text_language, normalize_language
+from tsunagu.mappings.languages import collect_languages, guess_text_language
 from tsunagu.mappings.object_types import classify_object_type
+from tsunagu.mappings.provenance import identify_record
 from tsunagu.mappings.rights import derive_rights_set, normalize_rights
 from tsunagu.mappings.text import clean_text, dedupe_values, is_placeholder, strip_html_to_text
 from tsunagu.mappings.titles import choose_titles, detect_main_language, tag_language
@@ -76,8 +79,6 @@ RDF_RESOURCE = f"{{{RDF_NS}}}resource"
 
 NO_TITLE = "no_title"
 NO_LANDING_URL = "no_landing_url"
-DATE_UNPARSED = "date_unparsed"
-DATE_UNKNOWN = "date_unknown"
 LANGUAGE_UNPARSED = "language_unparsed"
 NO_PROVIDED_CHO = "no_provided_cho"
 
@@ -114,13 +115,9 @@ def map_edm(raw: RawRecord, source: Source, record_id: str) -> Record:
     def texts(element: etree._Element | None, *names: str) -> tuple[str, ...]:
         return dedupe_values(clean_text(v.text) for v in values(element, *names))
 
-    languages: list[str] = []
-    for text in texts(cho, "language"):
-        tag = normalize_language(text)
-        if tag is None:
-            warnings.append(LANGUAGE_UNPARSED)
-        elif tag not in languages:
-            languages.append(tag)
+    languages, unparsed = collect_languages(texts(cho, "language"))
+    if unparsed:
+        warnings.append(LANGUAGE_UNPARSED)
     titles: dict[str, str | None] = {}  # value → language: one title given twice is one
     for value in values(cho, "title"):
         text = clean_text(value.text)
@@ -149,17 +146,11 @@ def map_edm(raw: RawRecord, source: Source, record_id: str) -> Record:
     types = texts(cho, "type")
 
     return Record(
-        id=record_id,
-        source_id=source.id,
-        oai_identifier=raw.oai_identifier,
-        datestamp=raw.datestamp,
+        **identify_record(raw, source, record_id),
         title=title,
-        sector=source.sector,
-        provider=source.name,
         title_alt=tuple(dict.fromkeys([*title_alt, *alternatives])),
-        agents=tuple(_agent(v, role) for name, role in (
-            ("creator", "creator"), ("contributor", "contributor"), ("publisher", "publisher"))
-            for v in values(cho, name) if not is_placeholder(clean_text(v.text))),
+        agents=tuple(_agent(v, role) for role in AGENT_ELEMENTS
+                     for v in values(cho, role) if not is_placeholder(clean_text(v.text))),
         dates=dates,
         object_type=_EDM_TYPES.get(edm_type.upper()) or classify_object_type(types),
         genre_raw=types,
@@ -169,7 +160,7 @@ def map_edm(raw: RawRecord, source: Source, record_id: str) -> Record:
             LangString(text, guess_text_language(text, v.lang, main_language))
             for v in values(cho, "description")
             if not is_placeholder(text := strip_html_to_text(v.text)))),
-        languages=tuple(languages),
+        languages=languages,
         identifiers=tuple(dict.fromkeys(classify_identifier(v) for v in texts(cho, "identifier"))),
         landing_url=links.landing,
         thumbnail_url=links.thumbnail,
@@ -256,18 +247,10 @@ def _dates(written: list[_Value], temporal: list[_Value], warnings: list[str]) -
             candidates.append((text, "coverage"))
         elif text:
             subjects.append(text)
-    dates: list[DateValue] = []
-    for text, kind in candidates:
-        if not text or is_placeholder(text) or any(d.original == text for d in dates):
-            continue
-        if is_unknown_date(text):
-            warnings.append(DATE_UNKNOWN)
-            continue
-        date = parse_date(text, kind)
-        if not date.parsed:
-            warnings.append(DATE_UNPARSED)
-        dates.append(date)
-    return tuple(dates), subjects
+    dates, date_warnings = parse_date_candidates(
+        (text, kind) for text, kind in candidates if not is_placeholder(text))
+    warnings.extend(date_warnings)
+    return dates, subjects
 
 
 def _time_span(entity: etree._Element) -> str | None:

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 
 from lxml import etree
 
-from tsunagu.mappings.dates import is_unknown_date, parse_date
+from tsunagu.mappings.date_candidates import parse_date_candidates
 from tsunagu.mappings.document import XML_LANG, find_root, parse_document, select_root
 from tsunagu.mappings.identifiers import (
     classify_identifier,
@@ -33,11 +33,13 @@ from tsunagu.mappings.identifiers import (
 )
 from tsunagu.mappings.jpcoar_rights import derive_jpcoar_rights, read_file
 from tsunagu.mappings.languages import (
+    collect_languages,
     extract_primary_language,
     guess_text_language,
     normalize_language,
 )
 from tsunagu.mappings.object_types import classify_object_type
+from tsunagu.mappings.provenance import identify_record
 from tsunagu.mappings.text import clean_text, dedupe_values, is_placeholder, strip_html_to_text
 from tsunagu.mappings.titles import choose_titles, detect_main_language, tag_language
 from tsunagu.records import (
@@ -59,8 +61,6 @@ RDF_RESOURCE = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}resource"
 
 NO_TITLE = "no_title"
 NO_LANDING_URL = "no_landing_url"
-DATE_UNPARSED = "date_unparsed"
-DATE_UNKNOWN = "date_unknown"
 LANGUAGE_UNPARSED = "language_unparsed"
 VERSION_MISMATCH = "schema_version_mismatch"
 #: COAR access rights (``formats.md`` §3.8) → warning.
@@ -113,8 +113,7 @@ def map_jpcoar(raw: RawRecord, source: Source, record_id: str) -> Record:
     manifests = [m.url for m in media if m.role == "iiif_manifest"]
     thumbnails = [m.url for m in media if m.role == "thumbnail"]
     return Record(
-        id=record_id, source_id=source.id, oai_identifier=raw.oai_identifier,
-        datestamp=raw.datestamp, title=title, sector=source.sector, provider=source.name,
+        **identify_record(raw, source, record_id), title=title,
         title_alt=title_alt, agents=agents, dates=dates,
         object_type=classify_object_type(
             [*genre, *(clean_text(e.get(RDF_RESOURCE)) for e in types)],
@@ -163,14 +162,10 @@ def _pairs(elements: Iterable[etree._Element]) -> list[tuple[str, str | None]]:
 
 
 def _languages(elements: Sequence[etree._Element], warnings: list[str]) -> tuple[str, ...]:
-    tags: list[str] = []
-    for text, _ in _pairs(elements):
-        tag = normalize_language(text)
-        if tag is None:
-            warnings.append(LANGUAGE_UNPARSED)
-        elif tag not in tags:
-            tags.append(tag)
-    return tuple(tags)
+    tags, unparsed = collect_languages(text for text, _ in _pairs(elements))
+    if unparsed:
+        warnings.append(LANGUAGE_UNPARSED)
+    return tags
 
 
 def _choose_name(pairs: Sequence[tuple[str, str | None]], main_language: str | None
@@ -236,20 +231,9 @@ def _dates(root: etree._Element, warnings: list[str]) -> tuple[DateValue, ...]:
             candidates.append((text, kind))
     candidates += [(v, "other") for v, _ in _pairs(_children(root, DCNDL_NS, "dateGranted"))]
     candidates += [(v, "coverage") for v, _ in _pairs(_children(root, DCTERMS_NS, "temporal"))]
-    dates: list[DateValue] = []
-    seen: set[str] = set()
-    for text, kind in candidates:
-        if text in seen:
-            continue
-        seen.add(text)
-        if is_unknown_date(text):
-            warnings.append(DATE_UNKNOWN)
-            continue
-        value = parse_date(text, kind)
-        if not value.parsed:
-            warnings.append(DATE_UNPARSED)
-        dates.append(value)
-    return tuple(dates)
+    dates, date_warnings = parse_date_candidates(candidates)
+    warnings.extend(date_warnings)
+    return dates
 
 
 def _subjects(root: etree._Element, ns: str) -> tuple[str, ...]:

@@ -31,7 +31,7 @@ from __future__ import annotations
 from lxml import etree
 
 from tsunagu.mappings.agents import make_agent
-from tsunagu.mappings.dates import is_unknown_date, parse_date
+from tsunagu.mappings.date_candidates import parse_date_candidates
 from tsunagu.mappings.document import XML_LANG, parse_metadata
 from tsunagu.mappings.identifiers import (
     choose_landing_url,
@@ -40,8 +40,9 @@ from tsunagu.mappings.identifiers import (
     is_image_url,
     make_doi_url,
 )
-from tsunagu.mappings.languages import guess_text_language, normalize_language
+from tsunagu.mappings.languages import collect_languages, guess_text_language
 from tsunagu.mappings.object_types import classify_object_type
+from tsunagu.mappings.provenance import identify_record
 from tsunagu.mappings.rights import derive_rights_set
 from tsunagu.mappings.text import (
     clean_text,
@@ -58,8 +59,6 @@ ROOT_TAG = f"{{{JUNII2_NS}}}junii2"
 
 NO_TITLE = "no_title"
 NO_LANDING_URL = "no_landing_url"
-DATE_UNPARSED = "date_unparsed"
-DATE_UNKNOWN = "date_unknown"
 LANGUAGE_UNPARSED = "language_unparsed"
 
 _HEADINGS = ("subject", "NIIsubject", "NDLSH", "BSH", "MeSH", "LCSH")
@@ -73,13 +72,9 @@ def map_junii2(raw: RawRecord, source: Source, record_id: str) -> Record:
     values = _collect(root)
     warnings: list[str] = []
 
-    languages: list[str] = []
-    for text in _texts(values, "language"):
-        tag = normalize_language(text)
-        if tag is None:
-            warnings.append(LANGUAGE_UNPARSED)
-        elif tag not in languages:
-            languages.append(tag)
+    languages, unparsed = collect_languages(_texts(values, "language"))
+    if unparsed:
+        warnings.append(LANGUAGE_UNPARSED)
     titles = values.get("title", [])
     main_language = detect_main_language(languages, titles)
     title, title_alt = choose_titles(titles, main_language)
@@ -119,13 +114,12 @@ def map_junii2(raw: RawRecord, source: Source, record_id: str) -> Record:
     ))
     thumbnails = [m.url for m in media if m.role == "thumbnail"]
     return Record(
-        id=record_id, source_id=source.id, oai_identifier=raw.oai_identifier,
-        datestamp=raw.datestamp, title=title, sector=source.sector, provider=source.name,
+        **identify_record(raw, source, record_id), title=title,
         title_alt=title_alt, agents=agents, dates=dates,
         object_type=classify_object_type(types, _texts(values, "format")),
         genre_raw=genre, subjects=dedupe_values(subjects),
         places=dedupe_values([*_texts(values, "spatial"), *_texts(values, "NIIspatial")]),
-        description=descriptions, languages=tuple(languages), identifiers=identifiers,
+        description=descriptions, languages=languages, identifiers=identifiers,
         landing_url=landing, thumbnail_url=thumbnails[0] if thumbnails else None,
         data_provider=None, rights=rights, warnings=tuple(dict.fromkeys(warnings)),
         media=tuple(media), collection=_citation(values),
@@ -166,20 +160,9 @@ def _dates(values: _Values, warnings: list[str]) -> tuple[DateValue, ...]:
     candidates += [(t, "other") for t in _texts(values, "date")]
     candidates += [(t, "coverage") for name in ("temporal", "NIItemporal")
                    for t in _texts(values, name)]
-    dates: list[DateValue] = []
-    seen: set[str] = set()
-    for text, kind in candidates:
-        if text in seen:
-            continue
-        seen.add(text)
-        if is_unknown_date(text):
-            warnings.append(DATE_UNKNOWN)
-            continue
-        value = parse_date(text, kind)
-        if not value.parsed:
-            warnings.append(DATE_UNPARSED)
-        dates.append(value)
-    return tuple(dates)
+    dates, date_warnings = parse_date_candidates(candidates)
+    warnings.extend(date_warnings)
+    return dates
 
 
 def _identifiers(values: _Values) -> tuple[Identifier, ...]:

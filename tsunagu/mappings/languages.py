@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 
 from tsunagu.mappings.text import clean_text, has_han, has_kana, is_latin_only
 
@@ -103,6 +104,23 @@ def normalize_languages(value: str) -> tuple[str | None, ...]:
     if len(parts) < 2:
         return (None,)
     return tuple(dict.fromkeys(normalize_language(part) for part in parts))
+
+
+def collect_languages(values: Iterable[str]) -> tuple[tuple[str, ...], bool]:
+    """The distinct tags of ``values`` (one language each), and whether one was unreadable.
+
+    >>> collect_languages(["jpn", "ja", "eng", "??"])
+    (('ja', 'en'), True)
+    """
+    tags: list[str] = []
+    unparsed = False
+    for value in values:
+        tag = normalize_language(value)
+        if tag is None:
+            unparsed = True
+        elif tag not in tags:
+            tags.append(tag)
+    return tuple(tags), unparsed
 
 
 def _subtag_case(part: str) -> str:

@@ -45,12 +45,14 @@ import re
 from lxml import etree
 
 from tsunagu.errors import MappingError
+from tsunagu.mappings.date_candidates import DATE_UNKNOWN, DATE_UNPARSED
 from tsunagu.mappings.dates import is_unknown_date, parse_date
 from tsunagu.mappings.document import XML_LANG, find_root, parse_document, select_root
 from tsunagu.mappings.elements import children, follow, text_of, texts_at
 from tsunagu.mappings.identifiers import classify_identifier, is_http_url, is_image_url
 from tsunagu.mappings.languages import guess_text_language, normalize_language
 from tsunagu.mappings.object_types import classify_object_type
+from tsunagu.mappings.provenance import identify_record
 from tsunagu.mappings.rights import derive_rights_set, normalize_rights
 from tsunagu.mappings.text import clean_text, dedupe_values, is_placeholder, strip_html_to_text
 from tsunagu.mappings.titles import tag_language
@@ -80,8 +82,6 @@ _PREFERRED = frozenset({"preferred", "http://terminology.lido-schema.org/lido001
 
 NO_TITLE = "no_title"
 NO_LANDING_URL = "no_landing_url"
-DATE_UNPARSED = "date_unparsed"
-DATE_UNKNOWN = "date_unknown"
 
 _CREATION = re.compile(
     r"lido0000?7$|lido00012$|lido00224$|/(?:production|creation|designing)$"
@@ -140,13 +140,8 @@ def map_lido(raw: RawRecord, source: Source, record_id: str) -> Record:
                                        "classification")]
 
     return Record(
-        id=record_id,
-        source_id=source.id,
-        oai_identifier=raw.oai_identifier,
-        datestamp=raw.datestamp,
+        **identify_record(raw, source, record_id),
         title=titles[0],
-        sector=source.sector,
-        provider=source.name,
         title_alt=tuple(titles[1:]),
         agents=agents,
         dates=dates,

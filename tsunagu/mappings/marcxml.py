@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from tsunagu.mappings.date_candidates import DATE_UNKNOWN, DATE_UNPARSED
 from tsunagu.mappings.dates import is_unknown_date, parse_date
 from tsunagu.mappings.document import parse_metadata
 from tsunagu.mappings.identifiers import (
@@ -39,7 +40,10 @@ from tsunagu.mappings.identifiers import (
     is_iiif_manifest,
     is_image_url,
 )
-from tsunagu.mappings.languages import extract_primary_language, normalize_language
+from tsunagu.mappings.languages import (
+    collect_languages,
+    extract_primary_language,
+)
 from tsunagu.mappings.marc_record import (
     MarcField,
     MarcRecord,
@@ -48,6 +52,7 @@ from tsunagu.mappings.marc_record import (
     read_coordinates,
     read_marc,
 )
+from tsunagu.mappings.provenance import identify_record
 from tsunagu.mappings.rights import derive_rights_set
 from tsunagu.mappings.text import clean_text, dedupe_values, is_placeholder
 from tsunagu.mappings.titles import tag_language
@@ -69,8 +74,6 @@ ROOT_TAG = f"{{{MARC_NS}}}record"
 
 NO_TITLE = "no_title"
 NO_LANDING_URL = "no_landing_url"
-DATE_UNPARSED = "date_unparsed"
-DATE_UNKNOWN = "date_unknown"
 LANGUAGE_UNPARSED = "language_unparsed"
 
 _LEADER_TYPES = {
@@ -127,13 +130,8 @@ def map_marcxml(raw: RawRecord, source: Source, record_id: str) -> Record:
     genres = dedupe_values(clean_heading(v) for f in marc.tagged("336", "655") for v in f.get("a"))
 
     return Record(
-        id=record_id,
-        source_id=source.id,
-        oai_identifier=raw.oai_identifier,
-        datestamp=raw.datestamp,
+        **identify_record(raw, source, record_id),
         title=title,
-        sector=source.sector,
-        provider=source.name,
         title_alt=title_alt,
         agents=_agents(marc, main_language),
         dates=dates,
@@ -295,17 +293,8 @@ def _languages(fixed: str, fields: list[MarcField]) -> tuple[tuple[str, ...], bo
                 codes.extend(text[i:i + 3] for i in range(0, len(text), 3))  # "gerfre"
             else:
                 codes.append(text)
-    tags: list[str] = []
-    unparsed = False
-    for code in codes:
-        if code.strip().casefold() in _NO_LANGUAGE:
-            continue
-        tag = normalize_language(code)
-        if tag is None:
-            unparsed = True
-        elif tag not in tags:
-            tags.append(tag)
-    return tuple(tags), unparsed
+    return collect_languages(code for code in codes
+                             if code.strip().casefold() not in _NO_LANGUAGE)
 
 
 def _identifiers(control: dict[str, str], fields: list[MarcField]) -> tuple[Identifier, ...]:

@@ -33,6 +33,7 @@ from collections.abc import Iterable
 
 from lxml import etree
 
+from tsunagu.mappings.date_candidates import DATE_UNKNOWN, DATE_UNPARSED
 from tsunagu.mappings.dates import is_unknown_date, parse_date
 from tsunagu.mappings.document import XML_LANG, parse_metadata
 from tsunagu.mappings.elements import children, first_text, local_name, text_of
@@ -51,6 +52,7 @@ from tsunagu.mappings.mods_subjects import (
     read_subjects,
 )
 from tsunagu.mappings.object_types import classify_object_type
+from tsunagu.mappings.provenance import identify_record
 from tsunagu.mappings.rights import derive_rights_set
 from tsunagu.mappings.text import (
     clean_text,
@@ -68,8 +70,6 @@ ROOT_TAG = f"{{{MODS_NS}}}mods"
 
 NO_TITLE = "no_title"
 NO_LANDING_URL = "no_landing_url"
-DATE_UNPARSED = "date_unparsed"
-DATE_UNKNOWN = "date_unknown"
 LANGUAGE_UNPARSED = "language_unparsed"
 
 _ALT_TITLE_TYPES = frozenset({"alternative", "translated", "uniform", "abbreviated"})
@@ -124,13 +124,8 @@ def map_mods(raw: RawRecord, source: Source, record_id: str) -> Record:
     genres = dedupe_values(clean_text(text_of(e)) for e in children(root, "genre"))
 
     return Record(
-        id=record_id,
-        source_id=source.id,
-        oai_identifier=raw.oai_identifier,
-        datestamp=raw.datestamp,
+        **identify_record(raw, source, record_id),
         title=title,
-        sector=source.sector,
-        provider=source.name,
         title_alt=title_alt,
         agents=_agents(root),
         dates=dates,

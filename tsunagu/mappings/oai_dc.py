@@ -32,18 +32,21 @@ import re
 from collections.abc import Sequence
 
 from tsunagu.mappings.agents import attach_readings, read_agents
-from tsunagu.mappings.dates import is_unknown_date, parse_date
+from tsunagu.mappings.date_candidates import parse_date_candidates
+from tsunagu.mappings.descriptions import read_descriptions
 from tsunagu.mappings.document import collect_child_values, parse_metadata
+from tsunagu.mappings.dublin_core import AGENT_ELEMENTS, is_date_coverage, is_mime_type
 from tsunagu.mappings.identifiers import (
     choose_landing_url,
     choose_thumbnail_url,
     classify_identifier,
     is_image_url,
 )
-from tsunagu.mappings.languages import guess_text_language, normalize_language
+from tsunagu.mappings.languages import collect_languages, normalize_language
 from tsunagu.mappings.object_types import classify_object_type
+from tsunagu.mappings.provenance import identify_record
 from tsunagu.mappings.rights import derive_rights_set
-from tsunagu.mappings.text import clean_text, dedupe_values, is_placeholder, strip_html_to_text
+from tsunagu.mappings.text import clean_text, dedupe_values, is_placeholder
 from tsunagu.mappings.titles import choose_titles, detect_main_language
 from tsunagu.records import Agent, DateValue, Identifier, LangString, RawRecord, Record, Source
 
@@ -54,21 +57,11 @@ ROOT_TAG = f"{{{OAI_DC_NS}}}dc"
 
 NO_TITLE = "no_title"
 NO_LANDING_URL = "no_landing_url"
-DATE_UNPARSED = "date_unparsed"
-DATE_UNKNOWN = "date_unknown"
 LANGUAGE_UNPARSED = "language_unparsed"
 
 _Values = dict[str, list[tuple[str, str | None]]]
-_MIME = re.compile(r"^[a-z]+/[a-z0-9.+-]+\s*(?:;.*)?$", re.IGNORECASE)
 _READING_TAGS = ("ja-Kana", "ja-Hira", "ja-Latn")
 _SKIPPED_DATE = re.compile(r"^info:eu-repo/", re.IGNORECASE)
-#: A coverage value that is only a date: years, ranges, decades, centuries, eras.
-_TEMPORAL = re.compile(
-    r"^[\[(]?(?:c\.|ca\.|circa)?\s*(?:\d{3,4}(?:s|年代|年)?(?:\s*[-–/~～〜]\s*\d{1,4}(?:s|年)?)?"
-    r"|\d{1,2}(?:st|nd|rd|th)\s+century|\d{1,2}世紀"
-    r"|(?:明治|大正|昭和|平成|令和)(?:元|\d{1,2})年?)[\])]?\??$",
-    re.IGNORECASE,
-)
 
 
 def map_oai_dc(raw: RawRecord, source: Source, record_id: str) -> Record:
@@ -77,7 +70,7 @@ def map_oai_dc(raw: RawRecord, source: Source, record_id: str) -> Record:
     values = collect_child_values(root, DC_NS)
     warnings: list[str] = []
 
-    languages, unparsed_language = _languages(values)
+    languages, unparsed_language = collect_languages(_texts(values, "language"))
     if unparsed_language:
         warnings.append(LANGUAGE_UNPARSED)
     titles = _cleaned_pairs(values, "title")
@@ -88,7 +81,7 @@ def map_oai_dc(raw: RawRecord, source: Source, record_id: str) -> Record:
         warnings.append(NO_TITLE)
 
     coverage = _texts(values, "coverage")
-    temporal = [c for c in coverage if _TEMPORAL.match(c)]
+    temporal = [c for c in coverage if is_date_coverage(c)]
     dates, date_warnings = _dates(_raw_texts(values, "date"), temporal)
     warnings.extend(date_warnings)
 
@@ -103,13 +96,8 @@ def map_oai_dc(raw: RawRecord, source: Source, record_id: str) -> Record:
     warnings.extend(agent_warnings)
 
     return Record(
-        id=record_id,
-        source_id=source.id,
-        oai_identifier=raw.oai_identifier,
-        datestamp=raw.datestamp,
+        **identify_record(raw, source, record_id),
         title=title,
-        sector=source.sector,
-        provider=source.name,
         title_alt=title_alt,
         agents=agents,
         dates=dates,
@@ -151,28 +139,15 @@ def _texts(values: _Values, name: str) -> tuple[str, ...]:
     return dedupe_values(clean_text(text) for text, _ in values.get(name, []))
 
 
-def _languages(values: _Values) -> tuple[tuple[str, ...], bool]:
-    tags: list[str] = []
-    unparsed = False
-    for value in _texts(values, "language"):
-        tag = normalize_language(value)
-        if tag is None:
-            unparsed = True
-        elif tag not in tags:
-            tags.append(tag)
-    return tuple(tags), unparsed
-
-
 def _agents(values: _Values) -> tuple[tuple[Agent, ...], list[str]]:
     """Agents of creator/contributor/publisher; ``ja-Kana``/``ja-Hira``/``ja-Latn`` values
     are readings of the names before them (NDL), attached as ``alt_names``."""
     agents: list[Agent] = []
     warnings: list[str] = []
-    for field, role in (("creator", "creator"), ("contributor", "contributor"),
-                        ("publisher", "publisher")):
+    for role in AGENT_ELEMENTS:
         names: list[Agent] = []
         readings: dict[str, list[str]] = {}
-        for text, lang in dict.fromkeys((clean_text(t), lang) for t, lang in values.get(field, [])):
+        for text, lang in dict.fromkeys((clean_text(t), lang) for t, lang in values.get(role, [])):
             tag = normalize_language(lang) if lang else None
             if tag in _READING_TAGS and not is_placeholder(text):
                 readings.setdefault(tag, []).append(text)
@@ -189,23 +164,10 @@ def _agents(values: _Values) -> tuple[tuple[Agent, ...], list[str]]:
 def _dates(raw_dates: Sequence[str], temporal: Sequence[str]) -> tuple[
     tuple[DateValue, ...], list[str]
 ]:
-    dates: list[DateValue] = []
-    warnings: list[str] = []
-    seen: set[str] = set()
     candidates = [(text.strip(), "other") for text in raw_dates]
     candidates += [(text, "coverage") for text in temporal]
-    for text, kind in candidates:
-        if not text or text in seen or _SKIPPED_DATE.match(text):
-            continue
-        seen.add(text)
-        if is_unknown_date(text):
-            warnings.append(DATE_UNKNOWN)
-            continue
-        value = parse_date(text, kind)
-        if not value.parsed:
-            warnings.append(DATE_UNPARSED)
-        dates.append(value)
-    return tuple(dates), warnings
+    return parse_date_candidates((text, kind) for text, kind in candidates
+                                 if text and not _SKIPPED_DATE.match(text))
 
 
 def _split_subjects(value: str) -> list[str]:
@@ -219,18 +181,9 @@ def _descriptions(values: _Values, main_language: str | None) -> tuple[LangStrin
     no field of its own in the record model yet; it is kept as a description so
     that it is shown and searchable. MIME types are not.
     """
-    result: list[LangString] = []
-    seen: set[str] = set()
-    candidates = [*values.get("description", []),
-                  *((text, lang) for text, lang in values.get("format", [])
-                    if not _MIME.match(clean_text(text)))]
-    for text, lang in candidates:
-        readable = strip_html_to_text(text)
-        if is_placeholder(readable) or readable in seen:
-            continue
-        seen.add(readable)
-        result.append(LangString(readable, guess_text_language(readable, lang, main_language)))
-    return tuple(result)
+    return read_descriptions([*values.get("description", []),
+                              *((text, lang) for text, lang in values.get("format", [])
+                                if not is_mime_type(clean_text(text)))], main_language)
 
 
 def _identifiers(values: Sequence[str]) -> tuple[Identifier, ...]:

@@ -28,12 +28,13 @@ Field by field:
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from tsunagu.mappings.agents import make_agent
-from tsunagu.mappings.dates import is_unknown_date, parse_date
+from tsunagu.mappings.date_candidates import parse_date_candidates
+from tsunagu.mappings.descriptions import read_descriptions
 from tsunagu.mappings.document import XML_LANG, find_root, parse_document, select_root
+from tsunagu.mappings.dublin_core import AGENT_ELEMENTS, is_date_coverage, is_mime_type
 from tsunagu.mappings.identifiers import (
     choose_landing_url,
     choose_thumbnail_url,
@@ -42,10 +43,11 @@ from tsunagu.mappings.identifiers import (
     is_iiif_manifest,
     is_image_url,
 )
-from tsunagu.mappings.languages import guess_text_language, normalize_language
+from tsunagu.mappings.languages import collect_languages
 from tsunagu.mappings.object_types import classify_object_type
+from tsunagu.mappings.provenance import identify_record
 from tsunagu.mappings.rights import derive_rights_set
-from tsunagu.mappings.text import clean_text, dedupe_values, is_placeholder, strip_html_to_text
+from tsunagu.mappings.text import clean_text, dedupe_values, is_placeholder
 from tsunagu.mappings.titles import choose_titles, detect_main_language, tag_language
 from tsunagu.records import DateValue, LangString, RawRecord, Record, Source
 
@@ -60,20 +62,11 @@ RDF_RESOURCE = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}resource"
 
 NO_TITLE = "no_title"
 NO_LANDING_URL = "no_landing_url"
-DATE_UNPARSED = "date_unparsed"
-DATE_UNKNOWN = "date_unknown"
 LANGUAGE_UNPARSED = "language_unparsed"
 
 _Bag = dict[str, list[tuple[str, str | None]]]
 _DATE_FIELDS = (("created", "created"), ("issued", "issued"), ("dateSubmitted", "issued"),
                 ("date", "other"), ("dateCopyrighted", "other"))
-_MIME = re.compile(r"^[a-z]+/[a-z0-9.+-]+\s*(?:;.*)?$", re.IGNORECASE)
-_TEMPORAL = re.compile(
-    r"^[\[(]?(?:c\.|ca\.|circa)?\s*(?:\d{3,4}(?:s|年代|年)?(?:\s*[-–/~～〜]\s*\d{1,4}(?:s|年)?)?"
-    r"|\d{1,2}(?:st|nd|rd|th)\s+century|\d{1,2}世紀"
-    r"|(?:明治|大正|昭和|平成|令和)(?:元|\d{1,2})年?)[\])]?\??(?:\s*\(\d{4}-\d{4}\))?$",
-    re.IGNORECASE,
-)
 
 
 def map_qdc(raw: RawRecord, source: Source, record_id: str) -> Record:
@@ -81,7 +74,7 @@ def map_qdc(raw: RawRecord, source: Source, record_id: str) -> Record:
     bag = _read(raw.xml, source.id, record_id)
     warnings: list[str] = []
 
-    languages, unparsed = _languages(_split(bag, "language"))
+    languages, unparsed = collect_languages(_split(bag, "language"))
     if unparsed:
         warnings.append(LANGUAGE_UNPARSED)
     titles = [(clean_text(v), lang) for v, lang in bag.get("title", []) if clean_text(v)]
@@ -97,7 +90,7 @@ def map_qdc(raw: RawRecord, source: Source, record_id: str) -> Record:
 
     temporal = _split(bag, "temporal")
     coverage = _split(bag, "coverage")
-    dated = [v for v in (*temporal, *coverage) if _TEMPORAL.match(v)]
+    dated = [v for v in (*temporal, *coverage) if is_date_coverage(v, with_span=True)]
     dates, date_warnings = _dates(bag, dated)
     warnings.extend(date_warnings)
 
@@ -117,17 +110,11 @@ def map_qdc(raw: RawRecord, source: Source, record_id: str) -> Record:
     types = _split(bag, "type")
 
     return Record(
-        id=record_id,
-        source_id=source.id,
-        oai_identifier=raw.oai_identifier,
-        datestamp=raw.datestamp,
+        **identify_record(raw, source, record_id),
         title=title,
-        sector=source.sector,
-        provider=source.name,
         title_alt=tuple(dict.fromkeys([*title_alt, *alternatives])),
-        agents=tuple(make_agent(name, role) for field, role in (
-            ("creator", "creator"), ("contributor", "contributor"), ("publisher", "publisher"))
-            for name in _split(bag, field)),
+        agents=tuple(make_agent(name, role) for role in AGENT_ELEMENTS
+                     for name in _split(bag, role)),
         dates=dates,
         object_type=classify_object_type(types, _texts(bag, "format")),
         genre_raw=dedupe_values([*types, *_split(bag, "medium")]),
@@ -189,46 +176,16 @@ def _split(bag: _Bag, name: str) -> tuple[str, ...]:
                          for part in text.split(";"))
 
 
-def _languages(values: Iterable[str]) -> tuple[tuple[str, ...], bool]:
-    tags: list[str] = []
-    unparsed = False
-    for value in values:
-        tag = normalize_language(value)
-        if tag is None:
-            unparsed = True
-        elif tag not in tags:
-            tags.append(tag)
-    return tuple(tags), unparsed
-
-
 def _dates(bag: _Bag, dated: Sequence[str]) -> tuple[tuple[DateValue, ...], list[str]]:
     candidates = [(value, kind) for field, kind in _DATE_FIELDS for value in _split(bag, field)]
     candidates += [(value, "coverage") for value in dated]
-    dates: list[DateValue] = []
-    warnings: list[str] = []
-    for text, kind in candidates:
-        if any(d.original == text for d in dates):
-            continue
-        if is_unknown_date(text):
-            warnings.append(DATE_UNKNOWN)
-            continue
-        value = parse_date(text, kind)
-        if not value.parsed:
-            warnings.append(DATE_UNPARSED)
-        dates.append(value)
-    return tuple(dates), warnings
+    return parse_date_candidates(candidates)
 
 
 def _descriptions(bag: _Bag, main_language: str | None) -> tuple[LangString, ...]:
-    result: list[LangString] = []
     candidates = [pair for name in ("description", "abstract", "tableOfContents", "extent")
                   for pair in bag.get(name, [])]
-    candidates += [(t, lang) for t, lang in bag.get("format", []) if not _MIME.match(clean_text(t))]
-    for text, lang in candidates:
-        readable = strip_html_to_text(text)
-        if is_placeholder(readable) or any(readable == d.value for d in result):
-            continue
-        if is_image_url(readable):
-            continue  # a thumbnail URL put in a description
-        result.append(LangString(readable, guess_text_language(readable, lang, main_language)))
-    return tuple(result)
+    candidates += [(t, lang) for t, lang in bag.get("format", [])
+                   if not is_mime_type(clean_text(t))]
+    # ``skip``: a thumbnail URL put in a description
+    return read_descriptions(candidates, main_language, skip=is_image_url)

@@ -21,15 +21,18 @@ import re
 from collections.abc import Sequence
 
 from tsunagu.mappings.agents import make_agent
-from tsunagu.mappings.dates import is_unknown_date, parse_date
+from tsunagu.mappings.date_candidates import parse_date_candidates
+from tsunagu.mappings.descriptions import read_descriptions
 from tsunagu.mappings.document import parse_metadata
+from tsunagu.mappings.dublin_core import AGENT_ELEMENTS
 from tsunagu.mappings.identifiers import classify_identifier, is_http_url
-from tsunagu.mappings.languages import guess_text_language, normalize_language
+from tsunagu.mappings.languages import collect_languages
 from tsunagu.mappings.object_types import classify_object_type
+from tsunagu.mappings.provenance import identify_record
 from tsunagu.mappings.rights import derive_rights_set
-from tsunagu.mappings.text import clean_text, dedupe_values, is_placeholder, strip_html_to_text
+from tsunagu.mappings.text import clean_text, dedupe_values, is_placeholder
 from tsunagu.mappings.titles import choose_titles, detect_main_language
-from tsunagu.records import Agent, DateValue, LangString, RawRecord, Record, Source
+from tsunagu.records import Agent, LangString, RawRecord, Record, Source
 
 PREFIX = "tsunagu_row"
 ROW_NS = "urn:tsunagu:row:1"
@@ -37,8 +40,6 @@ ROOT_TAG = f"{{{ROW_NS}}}row"
 
 NO_TITLE = "no_title"
 NO_LANDING_URL = "no_landing_url"
-DATE_UNPARSED = "date_unparsed"
-DATE_UNKNOWN = "date_unknown"
 LANGUAGE_UNPARSED = "language_unparsed"
 URL_INVALID = "url_invalid"
 
@@ -55,15 +56,10 @@ def map_tabular(raw: RawRecord, source: Source, record_id: str) -> Record:
             fields.setdefault(target, []).append(cell.text or "")
     warnings: list[str] = []
 
-    languages: list[str] = []
-    for value in _values(fields, "language"):
-        tag = normalize_language(value)
-        if tag is None:
-            warnings.append(LANGUAGE_UNPARSED)
-        elif tag not in languages:
-            languages.append(tag)
-    if not languages:
-        languages = list(source.languages)
+    languages, unparsed = collect_languages(_values(fields, "language"))
+    if unparsed:
+        warnings.append(LANGUAGE_UNPARSED)
+    languages = languages or source.languages
     titles = [(clean_text(t), None) for t in fields.get("title", []) if clean_text(t)]
     main_language = detect_main_language(languages, titles)
     title, title_alt = choose_titles(
@@ -72,7 +68,8 @@ def map_tabular(raw: RawRecord, source: Source, record_id: str) -> Record:
         title = LangString(raw.oai_identifier, None)
         warnings.append(NO_TITLE)
 
-    dates, date_warnings = _dates(_values(fields, "date"))
+    dates, date_warnings = parse_date_candidates(
+        (text, "other") for text in _values(fields, "date"))
     warnings.extend(date_warnings)
     urls = [u for u in _values(fields, "url")]
     landing = next((u for u in urls if is_http_url(u)), None)
@@ -91,13 +88,8 @@ def map_tabular(raw: RawRecord, source: Source, record_id: str) -> Record:
     local_id = raw.oai_identifier.removeprefix(f"oai:tsunagu:{source.id}:")
 
     return Record(
-        id=record_id,
-        source_id=source.id,
-        oai_identifier=raw.oai_identifier,
-        datestamp=raw.datestamp,
+        **identify_record(raw, source, record_id),
         title=title,
-        sector=source.sector,
-        provider=source.name,
         title_alt=title_alt,
         agents=_agents(fields),
         dates=dates,
@@ -106,7 +98,7 @@ def map_tabular(raw: RawRecord, source: Source, record_id: str) -> Record:
         subjects=_values(fields, "subject"),
         places=_values(fields, "place"),
         description=_descriptions([*fields.get("description", []), *formats], main_language),
-        languages=tuple(languages),
+        languages=languages,
         identifiers=(classify_identifier(local_id),),
         landing_url=landing,
         thumbnail_url=thumbnail,
@@ -125,30 +117,9 @@ def _values(fields: dict[str, list[str]], name: str) -> tuple[str, ...]:
 
 
 def _agents(fields: dict[str, list[str]]) -> tuple[Agent, ...]:
-    return tuple(make_agent(value, role) for role in ("creator", "contributor", "publisher")
+    return tuple(make_agent(value, role) for role in AGENT_ELEMENTS
                  for value in _values(fields, role))
 
 
-def _dates(texts: Sequence[str]) -> tuple[tuple[DateValue, ...], list[str]]:
-    dates: list[DateValue] = []
-    warnings: list[str] = []
-    for text in texts:
-        if is_unknown_date(text):
-            warnings.append(DATE_UNKNOWN)
-            continue
-        value = parse_date(text)
-        if not value.parsed:
-            warnings.append(DATE_UNPARSED)
-        dates.append(value)
-    return tuple(dates), warnings
-
-
 def _descriptions(texts: Sequence[str], main_language: str | None) -> tuple[LangString, ...]:
-    result: list[LangString] = []
-    for text in texts:
-        readable = strip_html_to_text(text)
-        if readable and not is_placeholder(readable) and readable not in (
-                r.value for r in result):
-            result.append(LangString(readable, guess_text_language(readable, None,
-                                                                   main_language)))
-    return tuple(result)
+    return read_descriptions(((text, None) for text in texts), main_language)
