@@ -96,6 +96,15 @@ def damaged_variants(xml: bytes, count: int = 60, seed: int = 4) -> Iterator[byt
                 xml[high + 20:])
 
 
+def map_payload(xml: bytes | str, metadata_prefix: str,
+                oai_identifier: str = "oai:example.org:1") -> Record:
+    """Map a bare metadata payload (a test's own XML) as if it was harvested."""
+    data = xml.encode() if isinstance(xml, str) else xml
+    return map_record(RawRecord(source_id=GOLDEN_SOURCE.id, oai_identifier=oai_identifier,
+                                datestamp="2026-01-01", metadata_prefix=metadata_prefix,
+                                xml=data), GOLDEN_SOURCE)
+
+
 def assert_damage_handled(raw: RawRecord, count: int = 60) -> None:
     """Damaged copies of ``raw`` each map to a titled record or raise :class:`MappingError`
     (never another exception), and at least one of them is refused."""

@@ -11,6 +11,7 @@ from golden import (
     assert_damage_handled,
     assert_golden,
     golden_cases,
+    map_payload,
     read_raw_record,
 )
 
@@ -171,10 +172,8 @@ def test_a_wrap_of_several_records_is_not_one_record() -> None:
 @pytest.mark.parametrize("xml", [b"<lido/>", b"<lido:lido xmlns:lido='urn:other'/>",
                                  f"<lido:lido {LIDO}>".encode(), b"\x00"])
 def test_foreign_or_broken_xml(xml: bytes) -> None:
-    raw = RawRecord(source_id=GOLDEN_SOURCE.id, oai_identifier="oai:x:1", datestamp="2026",
-                    metadata_prefix="lido", xml=xml)
     with pytest.raises(MappingError):
-        map_record(raw, GOLDEN_SOURCE)
+        map_payload(xml, "lido")
 
 
 @pytest.mark.parametrize("path", [*CASES[::8], *MANIPULATED], ids=lambda p: p.stem)

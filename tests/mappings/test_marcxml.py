@@ -12,6 +12,7 @@ from golden import (
     assert_damage_handled,
     assert_golden,
     golden_cases,
+    map_payload,
     read_raw_record,
 )
 
@@ -153,10 +154,8 @@ def test_fixed_field_dates() -> None:
 @pytest.mark.parametrize("xml", [b"<record/>", b"<record xmlns='http://www.loc.gov/MARC21/slim'>",
                                  b"<collection xmlns='http://www.loc.gov/MARC21/slim'/>", b"\xff"])
 def test_foreign_or_broken_xml(xml: bytes) -> None:
-    raw = RawRecord(source_id=GOLDEN_SOURCE.id, oai_identifier="oai:x:1", datestamp="2026",
-                    metadata_prefix="marc21", xml=xml)
     with pytest.raises(MappingError):
-        map_record(raw, GOLDEN_SOURCE)
+        map_payload(xml, "marc21")
 
 
 @pytest.mark.parametrize("path", CASES[:4], ids=lambda p: p.stem)

@@ -11,6 +11,7 @@ from golden import (
     assert_damage_handled,
     assert_golden,
     golden_cases,
+    map_payload,
     read_raw_record,
 )
 
@@ -183,10 +184,8 @@ def test_namespace_error_is_a_mapping_error() -> None:
                                  b"oai_dc/'/>", b"<mods/>", b"not xml", b"", b"<mods xmlns='"
                                  + MODS_NS.encode() + b"'><titleInfo>"])
 def test_foreign_or_broken_xml(xml: bytes) -> None:
-    raw = RawRecord(source_id=GOLDEN_SOURCE.id, oai_identifier="oai:x:1", datestamp="2026",
-                    metadata_prefix="mods", xml=xml)
     with pytest.raises(MappingError):
-        map_record(raw, GOLDEN_SOURCE)
+        map_payload(xml, "mods")
 
 
 @pytest.mark.parametrize("path", CASES[:6], ids=lambda p: p.stem)

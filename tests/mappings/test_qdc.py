@@ -11,6 +11,7 @@ from golden import (
     assert_damage_handled,
     assert_golden,
     golden_cases,
+    map_payload,
     read_raw_record,
 )
 
@@ -134,10 +135,8 @@ def test_undeclared_namespace_prefixes_are_mapping_errors(name: str) -> None:
 
 @pytest.mark.parametrize("xml", [b"<qualifieddc/>", b"<record><title>t</title></record>", b"<"])
 def test_foreign_or_broken_xml(xml: bytes) -> None:
-    raw = RawRecord(source_id=GOLDEN_SOURCE.id, oai_identifier="oai:x:1", datestamp="2026",
-                    metadata_prefix="qdc", xml=xml)
     with pytest.raises(MappingError):
-        map_record(raw, GOLDEN_SOURCE)
+        map_payload(xml, "qdc")
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
