@@ -149,3 +149,21 @@ def test_repeated_token_stops_the_loop(replay, store: Store, settings: Settings)
     assert store.raw.count("zenodo") == 3
     # The repeated page was recognised as already stored by this run: not counted twice.
     assert (run.new, run.unchanged) == (3, 0)
+
+
+def test_a_source_is_harvested_by_one_process_at_a_time(
+    replay, store: Store, settings: Settings
+) -> None:
+    from tsunagu.harvester.lock import source_lock
+
+    server = replay(zenodo_server)
+    source = register(store, server.url)
+    with source_lock(settings, "zenodo") as held:  # another process's harvest
+        assert held
+        run = harvest_source(source, store, settings, on_page=no_mapping)
+        assert run.status == "failed" and run.error is not None and "running" in run.error
+        assert server.requests == [] and store.raw.count("zenodo") == 0
+        with source_lock(settings, "zenodo") as again:
+            assert not again
+    run = harvest_source(source, store, settings, on_page=no_mapping)
+    assert run.status == "ok" and store.raw.count("zenodo") == 53

@@ -32,6 +32,7 @@ from tsunagu.errors import (
 )
 from tsunagu.harvester.client import OAIClient
 from tsunagu.harvester.deletions import PageHook, apply_deletions, guard_message
+from tsunagu.harvester.lock import source_lock
 from tsunagu.harvester.politeness import HostGates
 from tsunagu.harvester.protocol import Identity, RecordPage
 from tsunagu.harvester.windows import Window, as_days, parse_datestamp, plan_window
@@ -82,14 +83,28 @@ def harvest_source(
             utc_now()):
         logger.info("%s: parked until %s", source.id, latest.resume_after)
         return latest
-    oai = client or OAIClient(source, settings, gates=gates)
-    run = _Run(source, store, settings, oai, on_page, progress)
-    try:
-        run.execute(full=full, latest=latest)
-    finally:
-        if client is None:
-            oai.close()
-    return store.runs.get(run.run_id)
+    with source_lock(settings, source.id) as acquired:
+        if not acquired:
+            return _busy(source, store, latest)
+        oai = client or OAIClient(source, settings, gates=gates)
+        run = _Run(source, store, settings, oai, on_page, progress)
+        try:
+            run.execute(full=full, latest=latest)
+        finally:
+            if client is None:
+                oai.close()
+        return store.runs.get(run.run_id)
+
+
+def _busy(source: Source, store: Store, latest: HarvestRun | None) -> HarvestRun:
+    """Another process harvests the source right now: leave it alone."""
+    logger.warning("%s: another harvest of this source is running; not harvesting",
+                   source.id)
+    if latest is not None and latest.status == "running":
+        return latest
+    run_id = store.runs.start(source.id, None, None)
+    store.runs.finish(run_id, "failed", "another harvest of this source is running")
+    return store.runs.get(run_id)
 
 
 class _Run:
