@@ -40,9 +40,7 @@ def _lido(body: str, wrap: bool = False) -> Record:
     xml = f"<lido:lido {LIDO}>{body}</lido:lido>"
     if wrap:
         xml = f"<lido:lidoWrap {LIDO}>{xml.replace(' ' + LIDO, '')}</lido:lidoWrap>"
-    raw = RawRecord(source_id=GOLDEN_SOURCE.id, oai_identifier="oai:example.jp:lido:1",
-                    datestamp="2026-01-01", metadata_prefix="lido", xml=xml.encode())
-    return map_record(raw, GOLDEN_SOURCE)
+    return map_payload(xml, "lido", "oai:example.jp:lido:1")
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)

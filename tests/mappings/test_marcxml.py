@@ -18,7 +18,7 @@ from golden import (
 
 from tsunagu.errors import MappingError
 from tsunagu.mappings import map_record
-from tsunagu.records import Agent, LangString, Media, ObjectType, RawRecord, Record, ReuseLevel
+from tsunagu.records import Agent, LangString, Media, ObjectType, Record, ReuseLevel
 
 CASES = golden_cases("marcxml")
 
@@ -38,9 +38,7 @@ def _marc(*fields: tuple[str, ...], leader: str = "00000nam a2200000 i 4500",
                     f"{subfields}</datafield>")
     xml = (f'<record xmlns="http://www.loc.gov/MARC21/slim"><leader>{leader}</leader>'
            + "".join(body) + "</record>")
-    raw = RawRecord(source_id=GOLDEN_SOURCE.id, oai_identifier="oai:example.jp:1",
-                    datestamp="2026-01-01", metadata_prefix="marc21", xml=xml.encode())
-    return map_record(raw, GOLDEN_SOURCE)
+    return map_payload(xml, "marc21", "oai:example.jp:1")
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)

@@ -17,7 +17,7 @@ from golden import (
 
 from tsunagu.errors import MappingError
 from tsunagu.mappings import map_record
-from tsunagu.records import Agent, LangString, Media, ObjectType, RawRecord, Record, ReuseLevel
+from tsunagu.records import Agent, LangString, Media, ObjectType, Record, ReuseLevel
 
 CASES = golden_cases("mods")
 MODS_NS = "http://www.loc.gov/mods/v3"
@@ -29,9 +29,7 @@ def _load(name: str) -> Record:
 
 def _mods(body: str) -> Record:
     xml = (f'<mods xmlns="{MODS_NS}" xmlns:xlink="http://www.w3.org/1999/xlink">{body}</mods>')
-    raw = RawRecord(source_id=GOLDEN_SOURCE.id, oai_identifier="oai:example.org:1",
-                    datestamp="2026-01-01", metadata_prefix="mods", xml=xml.encode())
-    return map_record(raw, GOLDEN_SOURCE)
+    return map_payload(xml, "mods")
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)

@@ -17,7 +17,7 @@ from golden import (
 
 from tsunagu.errors import MappingError
 from tsunagu.mappings import map_record
-from tsunagu.records import Agent, LangString, ObjectType, RawRecord, Record, ReuseLevel
+from tsunagu.records import Agent, LangString, ObjectType, Record, ReuseLevel
 
 CASES = golden_cases("qdc")
 ENVELOPE = ('<oai_qdc:qualifieddc xmlns:oai_qdc="http://worldcat.org/xmlschemas/qdc-1.0/" '
@@ -31,10 +31,7 @@ def _load(name: str) -> Record:
 
 
 def _qdc(body: str, prefix: str = "qdc", envelope: str = ENVELOPE) -> Record:
-    raw = RawRecord(source_id=GOLDEN_SOURCE.id, oai_identifier="oai:example.org:1",
-                    datestamp="2026-01-01", metadata_prefix=prefix,
-                    xml=envelope.format(body).encode())
-    return map_record(raw, GOLDEN_SOURCE)
+    return map_payload(envelope.format(body), prefix)
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
