@@ -53,6 +53,7 @@ THIRD_PARTY: dict[str, set[str]] = {
     "httpx2": {"tsunagu.harvester"},
     "oaipmh": {"tsunagu.demo"},
     "whoosh": {"tsunagu.index"},
+    "numpy": {"tsunagu.index"},
     "starlette": {"tsunagu.site"},
     "jinja2": {"tsunagu.site"},
     "babel": {"tsunagu.site"},
