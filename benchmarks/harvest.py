@@ -11,9 +11,12 @@ harvests the same feed three ways in one run, printing records per second:
                   lxml, nothing stored (the limit);
 * ``sickle``    — Sickle 0.7.0 iterating ListRecords.
 
-Targets (issue #3): tsunagu >= 50% of lxml-only and >= 2x Sickle.
+Targets (issue #3): tsunagu >= 50% of lxml-only and >= 2x Sickle. Each line also
+gives the CPU time of this process per record (every thread; the servers run in
+their own processes), which a busy machine distorts less than the wall clock.
 
     .venv/bin/python benchmarks/harvest.py [--records 20000] [--page-size 100]
+        [--rounds 3] [--servers provider replay] [--no-map] [--serial]
 """
 
 from __future__ import annotations
@@ -23,9 +26,10 @@ import dataclasses
 import datetime as dt
 import http.server
 import multiprocessing
+import os
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -58,10 +62,12 @@ def serve(feed: Path, page_size: int, queue: multiprocessing.Queue) -> None:  # 
 
 
 def record_pages(url: str, settings: Settings) -> dict[str, bytes]:
-    """Every response of one full harvest (Identify + ListRecords pages), by query string."""
+    """Every response of one full harvest (Identify, ListMetadataFormats — the harvester
+    checks the prefix before listing — and the ListRecords pages), by query string."""
     pages: dict[str, bytes] = {}
     with HttpTransport(settings) as transport:
-        for params in ({"verb": "Identify"}, {"verb": "ListRecords", "metadataPrefix": "oai_dc"}):
+        for params in ({"verb": "Identify"}, {"verb": "ListMetadataFormats"},
+                       {"verb": "ListRecords", "metadataPrefix": "oai_dc"}):
             while True:
                 body = transport.get(url, params).body
                 pages[urlencode(params)] = body
@@ -105,35 +111,39 @@ def no_mapping(changes: Sequence[tuple[RawRecord, ChangeKind]], run_id: int) -> 
     return 0
 
 
-def timed_tsunagu(url: str, settings: Settings, directory: Path) -> tuple[int, float]:
+#: (records, wall seconds, CPU seconds of this process: every thread, no server)
+Timing = tuple[int, float, float]
+
+
+def timed_tsunagu(url: str, settings: Settings, directory: Path) -> Timing:
     store = Store(directory / "bench.sqlite3")
     source = Source(id="bench", name="Bench", base_url=url, sector=Sector.MUSEUM)
     store.sources.add(source)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     run = harvest_source(source, store, settings, on_page=no_mapping)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert run.status == "ok", run.error
     count = store.raw.count("bench")
     store.close()
-    return count, elapsed
+    return count, elapsed, cpu
 
 
-def timed_pipeline(url: str, settings: Settings, directory: Path) -> tuple[int, float]:
+def timed_pipeline(url: str, settings: Settings, directory: Path) -> Timing:
     pipeline = Pipeline(dataclasses.replace(settings, data_dir=directory))
     pipeline.add_source(Source(id="bench", name="Bench", base_url=url, sector=Sector.MUSEUM))
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     [run] = pipeline.harvest(["bench"])
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert run.status == "ok", run.error
     count = pipeline.store.records.count()
     pipeline.close()
-    return count, elapsed
+    return count, elapsed, cpu
 
 
-def timed_lxml(url: str, settings: Settings) -> tuple[int, float]:
+def timed_lxml(url: str, settings: Settings) -> Timing:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     count = 0
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with HttpTransport(settings) as transport:
         params = {"verb": "ListRecords", "metadataPrefix": "oai_dc"}
         while True:
@@ -143,13 +153,13 @@ def timed_lxml(url: str, settings: Settings) -> tuple[int, float]:
             if not token:
                 break
             params = {"verb": "ListRecords", "resumptionToken": token}
-    return count, time.perf_counter() - started
+    return count, time.perf_counter() - started, time.process_time() - cpu
 
 
-def timed_sickle(url: str) -> tuple[int, float]:
-    started = time.perf_counter()
+def timed_sickle(url: str) -> Timing:
+    started, cpu = time.perf_counter(), time.process_time()
     count = sum(1 for _ in Sickle(url, timeout=60).ListRecords(metadataPrefix="oai_dc"))
-    return count, time.perf_counter() - started
+    return count, time.perf_counter() - started, time.process_time() - cpu
 
 
 def main() -> None:
@@ -157,6 +167,11 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=20_000)
     parser.add_argument("--page-size", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3, help="best of N rounds")
+    parser.add_argument("--servers", nargs="+", choices=("provider", "replay"),
+                        default=["provider", "replay"])
+    parser.add_argument("--no-map", action="store_true", help="skip tsunagu+map (slow)")
+    parser.add_argument("--serial", action="store_true",
+                        help="also tsunagu in one thread (no prefetch, no writer thread)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
@@ -181,38 +196,53 @@ def main() -> None:
                                                daemon=True)
             replayer.start()
             servers["replay"] = replay_queue.get(timeout=60)
-            for server_name, server_url in servers.items():
-                results: dict[str, list[tuple[int, float]]] = {}
-                for round_ in range(args.rounds):
-                    results.setdefault("lxml only", []).append(
-                        timed_lxml(server_url, settings))
-                    results.setdefault("sickle", []).append(timed_sickle(server_url))
-                    results.setdefault("tsunagu", []).append(
-                        timed_tsunagu(server_url, settings,
-                                      directory / f"t{server_name}{round_}"))
-                    results.setdefault("tsunagu+map", []).append(
-                        timed_pipeline(server_url, settings,
-                                       directory / f"p{server_name}{round_}"))
-                report(server_name, args, results)
+            for server_name in args.servers:
+                report(server_name, args, run_rounds(servers[server_name], settings, args,
+                                                     directory / server_name))
         finally:
             server.terminate()
             if "replay" in servers:
                 replayer.terminate()
 
 
+def run_rounds(url: str, settings: Settings, args: argparse.Namespace,
+               directory: Path) -> dict[str, list[Timing]]:
+    """Every harvester once per round; the order rotates so none always runs first."""
+    serial = dataclasses.replace(settings, prefetch_pages=False)
+    harvesters: dict[str, Callable[[Path], Timing]] = {
+        "lxml only": lambda _d: timed_lxml(url, settings),
+        "sickle": lambda _d: timed_sickle(url),
+        "tsunagu": lambda d: timed_tsunagu(url, settings, d),
+    }
+    if args.serial:
+        harvesters["tsunagu 1 thread"] = lambda d: timed_tsunagu(url, serial, d)
+    if not args.no_map:
+        harvesters["tsunagu+map"] = lambda d: timed_pipeline(url, settings, d)
+    names = list(harvesters)
+    results: dict[str, list[Timing]] = {name: [] for name in names}
+    for round_ in range(args.rounds):
+        for position in range(len(names)):
+            name = names[(position + round_) % len(names)]
+            results[name].append(harvesters[name](directory / f"{round_}-{position}"))
+    return results
+
+
 def report(server_name: str, args: argparse.Namespace,
-           results: dict[str, list[tuple[int, float]]]) -> None:
-    best = {name: max(count / seconds for count, seconds in runs)
+           results: dict[str, list[Timing]]) -> None:
+    best = {name: max(count / seconds for count, seconds, _cpu in runs)
             for name, runs in results.items()}
     print(f"\n{server_name}: {args.records} oai_dc records, pages of {args.page_size}, "
-          f"best of {args.rounds}")
-    print(f"{'harvester':<12} {'records':>8} {'seconds':>8} {'records/s':>10}")
+          f"best of {args.rounds}; load average {os.getloadavg()[0]:.1f}")
+    print(f"{'harvester':<17} {'records':>8} {'seconds':>8} {'records/s':>10} "
+          f"{'CPU µs/record':>14}")
     for name, runs in results.items():
-        count, seconds = min(runs, key=lambda r: r[1])
-        print(f"{name:<12} {count:>8} {seconds:>8.2f} {best[name]:>10.0f}")
+        count, seconds, _cpu = min(runs, key=lambda r: r[1])
+        cpu = min(run_cpu for _c, _s, run_cpu in runs) / max(count, 1) * 1e6
+        print(f"{name:<17} {count:>8} {seconds:>8.2f} {best[name]:>10.0f} {cpu:>14.1f}")
     print(f"tsunagu / lxml only: {best['tsunagu'] / best['lxml only']:.0%} (target >= 50%)")
     print(f"tsunagu / sickle:    {best['tsunagu'] / best['sickle']:.1f}x (target >= 2x)")
-    print(f"tsunagu+map / sickle: {best['tsunagu+map'] / best['sickle']:.1f}x")
+    if "tsunagu+map" in best:
+        print(f"tsunagu+map / sickle: {best['tsunagu+map'] / best['sickle']:.1f}x")
 
 
 if __name__ == "__main__":

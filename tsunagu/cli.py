@@ -1,8 +1,8 @@
 """The ``tsunagu`` command line: the only place that configures logging.
 
 Subcommands: ``source add|list|remove|publish|unpublish``, ``harvest``, ``map``,
-``index``, ``serve``, ``demo``, ``user add|list``, ``institution add|list`` and
-``worker``. Errors from the stages are caught here and printed as
+``index``, ``serve``, ``demo``, ``user add|list``, ``institution add|list``,
+``worker`` and ``health``. Errors from the stages are caught here and printed as
 one clear line with exit status 2 (usage) or 1 (failure).
 """
 
@@ -94,14 +94,26 @@ def build_parser() -> argparse.ArgumentParser:
     harvest = commands.add_parser(
         "harvest", help="harvest sources (incrementally); report/approve/reject runs",
         description="tsunagu harvest [ID…|--all] [--full] | harvest report SOURCE [--run N] "
+                    "[--format text|json|csv|html] [--send-to DIR] | harvest validate SOURCE "
                     "[--json] | harvest approve SOURCE RUN | harvest reject SOURCE RUN")
-    harvest.add_argument("ids", nargs="*", help="source ids (default: all), or "
-                         "report SOURCE, approve SOURCE RUN, reject SOURCE RUN")
+    harvest.add_argument("ids", nargs="*", help="source ids (default: all), or report "
+                         "SOURCE, validate SOURCE, approve SOURCE RUN, reject SOURCE RUN")
     harvest.add_argument("--all", action="store_true", help="harvest every source")
     harvest.add_argument("--full", action="store_true", help="ignore the last harvest date")
     harvest.add_argument("--no-index", action="store_true", help="do not update the index")
     harvest.add_argument("--run", type=int, help="report: this run (default: the latest)")
-    harvest.add_argument("--json", action="store_true", help="report: as JSON")
+    harvest.add_argument("--json", action="store_true", help="report, validate: as JSON")
+    harvest.add_argument("--format", choices=("text", "json", "csv", "html"),
+                         help="report: the output format (default text)")
+    harvest.add_argument("--send-to", metavar="DIR",
+                         help="report: write the CSV and HTML files for the institution here")
+    harvest.add_argument("--lang", choices=("ja", "en"), default="ja",
+                         help="report: the language of the HTML file (default ja)")
+
+    health = commands.add_parser(
+        "health", help="per source: last run, last success, failures, parked, next due; "
+                       "exit 1 if an active source needs attention")
+    health.add_argument("--json", action="store_true", help="as JSON")
 
     remap = commands.add_parser("map", help="re-map a source from its stored raw records")
     remap.add_argument("id")
@@ -170,6 +182,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             made = run_worker(pipeline, once=args.once)
             print(f"worker: {made} runs")
             return 0
+        if args.command == "health":
+            return _health(pipeline, as_json=args.json)
         if args.command == "harvest" and args.ids and args.ids[0] in RUN_ACTIONS:
             return _run_action(pipeline, args)
         if args.command == "harvest":
@@ -199,19 +213,16 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
 
 
-RUN_ACTIONS = ("report", "approve", "reject")
+RUN_ACTIONS = ("report", "validate", "approve", "reject")
 
 
 def _run_action(pipeline: Pipeline, args: argparse.Namespace) -> int:
-    """``harvest report SOURCE [--run N] [--json]``, ``harvest approve|reject SOURCE RUN``."""
+    """``harvest report|validate SOURCE``, ``harvest approve|reject SOURCE RUN``."""
     action, *rest = args.ids
     if action == "report" and len(rest) == 1:
-        report = pipeline.report(rest[0], args.run)
-        if args.json:
-            print(json.dumps(report, ensure_ascii=False, indent=2))
-        else:
-            print_report(report)
-        return 0
+        return _report(pipeline, args, rest[0])
+    if action == "validate" and len(rest) == 1:
+        return _validate(pipeline, rest[0], as_json=args.json)
     if action in ("approve", "reject") and len(rest) == 2 and rest[1].isdigit():
         run = (pipeline.approve if action == "approve" else pipeline.reject)(
             rest[0], int(rest[1]))
@@ -222,6 +233,71 @@ def _run_action(pipeline: Pipeline, args: argparse.Namespace) -> int:
     print(f"tsunagu: usage: harvest {action} SOURCE" + (" RUN" if action != "report" else ""),
           file=sys.stderr)
     return 2
+
+
+def _report(pipeline: Pipeline, args: argparse.Namespace, source_id: str) -> int:
+    """``harvest report SOURCE [--run N] [--format F] [--send-to DIR]``."""
+    from pathlib import Path
+
+    from tsunagu.harvester.report_documents import report_csv, report_html, write_report_files
+
+    report = pipeline.report(source_id, args.run)
+    name = pipeline.source(source_id).name
+    if args.send_to:
+        for path in write_report_files(report, Path(args.send_to), source_name=name,
+                                       language=args.lang):
+            print(f"wrote {path}", file=sys.stderr)
+    chosen = args.format or ("json" if args.json else None if args.send_to else "text")
+    if chosen == "json":
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    elif chosen == "csv":
+        sys.stdout.write(report_csv(report).removeprefix("\ufeff"))
+    elif chosen == "html":
+        sys.stdout.write(report_html(report, source_name=name, language=args.lang))
+    elif chosen == "text":
+        print_report(report)
+    return 0
+
+
+def _validate(pipeline: Pipeline, source_id: str, *, as_json: bool) -> int:
+    """``harvest validate SOURCE``: stored records against their format's schema."""
+    from tsunagu.harvester.conformance import validate_stored
+
+    result = validate_stored(pipeline.store, source_id)
+    if as_json:
+        print(json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=2))
+    else:
+        print(f"{source_id}: {result.records} records; schema {result.schema or '(none)'}; "
+              f"{result.valid} valid, {result.invalid} invalid, {result.skipped} without a "
+              "schema")
+        for message, count in result.messages:
+            print(f"  {count}× {message}")
+        for finding in result.findings:
+            print(f"  {finding}")
+    return 1 if result.invalid else 0
+
+
+def _health(pipeline: Pipeline, *, as_json: bool) -> int:
+    """``tsunagu health``: exit 1 when an active source needs attention."""
+    from tsunagu.store.health import source_health, summarize
+
+    health = source_health(pipeline.store.db)
+    summary = summarize(health)
+    if as_json:
+        print(json.dumps({"ok": summary.ok, "summary": dataclasses.asdict(summary),
+                          "sources": [dict(dataclasses.asdict(item), healthy=item.healthy)
+                                      for item in health]}, ensure_ascii=False, indent=2))
+    else:
+        for item in health:
+            mark = "ok " if item.healthy else "!! "
+            print(f"{mark}{item.source_id}\t{item.state}{'' if item.active else ' (inactive)'}"
+                  f"\tlast run {item.last_run_at or '-'}\tlast success "
+                  f"{item.last_success or '-'}\tfailures {item.consecutive_failures}"
+                  f"\tparked until {item.parked_until or '-'}\tnext due {item.next_due or '-'}"
+                  + (f"\t{item.error}" if item.error and not item.healthy else ""))
+        print(f"{summary.active} active sources: {summary.healthy} healthy, "
+              f"{summary.unhealthy} need attention")
+    return 0 if summary.ok else 1
 
 
 def _source(pipeline: Pipeline, args: argparse.Namespace) -> int:

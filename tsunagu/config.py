@@ -29,6 +29,10 @@ class Settings:
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
     max_response_bytes: int = 256 * 1024 * 1024
+    #: Wall-clock limit of one HTTP response, from the request to its last byte
+    #: (``TSUNAGU_RESPONSE_DEADLINE``): a server trickling bytes, each read within
+    #: ``read_timeout``, is cut off and retried like a network error.
+    response_deadline: float = 300.0
     page_size: int = 20
     default_language: str = "ja"
     # -- harvesting (docs/operating.md, "Harvesting") --------------------------
@@ -53,6 +57,10 @@ class Settings:
     #: Fetch the next ListRecords page while the current one is stored (one request
     #: in flight per source, so politeness is unchanged).
     prefetch_pages: bool = True
+    #: Validate every harvested page against the OAI-PMH schema and its records against
+    #: their format's schema (``TSUNAGU_VALIDATE_ALL_PAGES``); otherwise only the first
+    #: page of a run and the pages that needed repair. Findings are run warnings.
+    validate_all_pages: bool = False
     #: Incremental windows start this much before the last high-water mark (second
     #: granularity; day-granularity servers overlap by one day).
     overlap_seconds: int = 3600
@@ -114,7 +122,9 @@ class Settings:
             data_dir=Path(directory).expanduser().resolve(),
             allow_private_hosts=_flag(env, "TSUNAGU_ALLOW_PRIVATE_HOSTS"),
             request_delay=_number(env, "TSUNAGU_REQUEST_DELAY", cls.request_delay),
+            response_deadline=_number(env, "TSUNAGU_RESPONSE_DEADLINE", cls.response_deadline),
             harvest_workers=int(_number(env, "TSUNAGU_HARVEST_WORKERS", cls.harvest_workers)),
+            validate_all_pages=_flag(env, "TSUNAGU_VALIDATE_ALL_PAGES"),
             secret_key=env.get("TSUNAGU_SECRET_KEY") or None,
             password_hashing=env.get("TSUNAGU_PASSWORD_HASHING", "").strip() or "standard",
         )

@@ -2,10 +2,14 @@
 
 It serves ``records`` (mutable between runs) with ListRecords pages of
 ``page_size``, ``from``/``until``/``set`` selection and resumption tokens that
-carry the offset, and misbehaves on request: a :class:`Fault` applies to the
-n-th ListRecords request (counting every request, retries included) or to every
-request from then on (``times=None``). Real sockets: stalls, dropped
-connections and truncated bodies are what a client really sees.
+carry the offset, ListMetadataFormats (``formats``) and ListSets (the items'
+sets, two per page), and misbehaves on request: a :class:`Fault` applies to the
+n-th request of its verb (counting every request, retries included) or to every
+request from then on (``times=None``). Lists that are too long for it fail:
+``max_list`` (503 for a list of more records), ``token_pages`` (tokens past that
+many pages are refused), ``poison`` (503 for any list holding that record).
+Real sockets: stalls, dropped connections, trickled and truncated bodies are
+what a client really sees.
 """
 
 from __future__ import annotations
@@ -49,7 +53,9 @@ class Fault:
     again), ``expire`` (badResumptionToken), ``control`` (control characters
     inside the first record of the page), ``bad_record`` (the first record's
     XML broken beyond repair), ``refuse_seconds`` (badArgument for second
-    granularity from/until).
+    granularity from/until), ``trickle`` (the body a few bytes at a time, each
+    within any read timeout, for ``seconds`` in all). ``verb`` "*" counts and
+    hits every request, whatever its verb.
     """
 
     kind: str
@@ -57,6 +63,8 @@ class Fault:
     times: int | None = 1
     status: int = 503
     headers: dict[str, str] = dataclasses.field(default_factory=dict)
+    verb: str = "ListRecords"
+    seconds: float = 5.0
 
     def applies(self, number: int) -> bool:
         return number >= self.at and (self.times is None or number < self.at + self.times)
@@ -66,9 +74,19 @@ class HostileServer:
     """The server; use as a context manager. ``requests`` logs every request."""
 
     def __init__(self, items: list[Item], *, page_size: int = 10, granularity: str = SECOND,
-                 deleted_record: str = "persistent", faults: list[Fault] | None = None) -> None:
+                 deleted_record: str = "persistent", faults: list[Fault] | None = None,
+                 formats: tuple[str, ...] | None = ("oai_dc",), list_sets: bool = True,
+                 earliest: str = "2000-01-01T00:00:00Z", max_list: int | None = None,
+                 token_pages: int | None = None, poison: str | None = None) -> None:
         self.items = items
         self.page_size = page_size
+        self.formats = formats  # None: ListMetadataFormats answered badVerb
+        self.list_sets = list_sets  # False: ListSets answered badVerb
+        self.earliest = earliest
+        self.max_list = max_list
+        self.token_pages = token_pages
+        self.poison = poison
+        self.verb_requests: dict[str, int] = {}
         self.granularity = granularity
         self.deleted_record = deleted_record
         self.faults = faults or []
@@ -114,10 +132,13 @@ class HostileServer:
         self.requests.append(query)
         self.headers.append({k.lower(): v for k, v in handler.headers.items()})
         self.times.append(time.monotonic())
-        fault = None
-        if query.get("verb") == "ListRecords":
+        verb = query.get("verb", "")
+        self.verb_requests[verb] = self.verb_requests.get(verb, 0) + 1
+        if verb == "ListRecords":
             self.list_requests += 1
-            fault = next((f for f in self.faults if f.applies(self.list_requests)), None)
+        fault = next((f for f in self.faults if f.applies(
+            len(self.requests) if f.verb == "*" else self.verb_requests[verb])
+            and f.verb in ("*", verb)), None)
         if fault is not None and fault.kind == "stall":
             self._stop.wait(30)
             handler.close_connection = True
@@ -130,7 +151,9 @@ class HostileServer:
                        b"</body></html>", {"Content-Type": "text/html"})
             return
         body = self._answer(query, fault)
-        if fault is not None and fault.kind == "gzip":
+        if body.startswith(b"HTTP 503"):
+            self._send(handler, 503, b"the query took too long")
+        elif fault is not None and fault.kind == "gzip":
             self._send(handler, 200, gzip.compress(body))
         elif fault is not None and fault.kind == "drop":
             self._send(handler, 200, body[: len(body) // 2], length=len(body))
@@ -138,6 +161,8 @@ class HostileServer:
         elif fault is not None and fault.kind == "truncate":
             self._send(handler, 200, body[: len(body) * 6 // 10], length=None)
             _close(handler)
+        elif fault is not None and fault.kind == "trickle":
+            self._trickle(handler, body, fault.seconds)
         else:
             self._send(handler, 200, body)
 
@@ -157,17 +182,40 @@ class HostileServer:
         handler.wfile.write(body)
         handler.wfile.flush()
 
+    def _trickle(self, handler: http.server.BaseHTTPRequestHandler, body: bytes,
+                 seconds: float) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/xml; charset=utf-8")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        pieces = max(1, int(seconds / 0.05))
+        size = max(1, -(-len(body) // pieces))
+        with contextlib.suppress(OSError):
+            for start in range(0, len(body), size):
+                if self._stop.wait(0.05):
+                    return
+                handler.wfile.write(body[start:start + size])
+                handler.wfile.flush()
+
     def _answer(self, query: dict[str, str], fault: Fault | None) -> bytes:
         verb = query.get("verb")
         if verb == "Identify":
             return self._envelope(
                 f"<Identify><repositoryName>Hostile</repositoryName><baseURL>{self.url}"
                 f"</baseURL><protocolVersion>2.0</protocolVersion><adminEmail>a@example.org"
-                f"</adminEmail><earliestDatestamp>2000-01-01T00:00:00Z</earliestDatestamp>"
+                f"</adminEmail><earliestDatestamp>{self.earliest}</earliestDatestamp>"
                 f"<deletedRecord>{self.deleted_record}</deletedRecord><granularity>"
                 f"{self.granularity}</granularity></Identify>")
+        if verb == "ListMetadataFormats" and self.formats is not None:
+            return self._envelope("<ListMetadataFormats>" + "".join(
+                f"<metadataFormat><metadataPrefix>{prefix}</metadataPrefix><schema>"
+                f"http://example.org/{prefix}.xsd</schema><metadataNamespace>"
+                f"http://example.org/{prefix}/</metadataNamespace></metadataFormat>"
+                for prefix in self.formats) + "</ListMetadataFormats>")
+        if verb == "ListSets" and self.list_sets:
+            return self._sets(query)
         if verb != "ListRecords":
-            return self._error("badVerb", "only Identify and ListRecords here")
+            return self._error("badVerb", f"no {verb} here")
         if fault is not None and fault.kind == "expire" and "resumptionToken" in query:
             return self._error("badResumptionToken", "the token has expired")
         if "resumptionToken" in query:
@@ -189,6 +237,11 @@ class HostileServer:
                     and (not until or item.datestamp[:len(until)] <= until)]
         if not selected:
             return self._error("noRecordsMatch", "nothing in this window")
+        if (self.max_list is not None and len(selected) > self.max_list) or any(
+                item.identifier == self.poison for item in selected):
+            return b"HTTP 503"
+        if self.token_pages is not None and offset >= self.token_pages * self.page_size:
+            return self._error("badResumptionToken", "the token expired: the list is too long")
         if fault is not None and fault.kind == "empty":
             page: list[Item] = []
             # "+20" reads as 20 again but is a different token, as a real server's would be.
@@ -210,6 +263,17 @@ class HostileServer:
                      f"{escape(token)}</resumptionToken>" if more else
                      f'<resumptionToken completeListSize="{len(selected)}"/>')
         return self._envelope(f"<ListRecords>{''.join(records)}{token_xml}</ListRecords>")
+
+    def _sets(self, query: dict[str, str]) -> bytes:
+        specs = sorted({spec for item in self.items for spec in item.sets})
+        if not specs:
+            return self._error("noSetHierarchy", "this repository has no sets")
+        offset = int(query.get("resumptionToken", "sets|0").split("|")[1])
+        page = "".join(f"<set><setSpec>{spec}</setSpec><setName>Set {spec}</setName></set>"
+                       for spec in specs[offset:offset + 2])
+        token = (f"<resumptionToken>sets|{offset + 2}</resumptionToken>"
+                 if offset + 2 < len(specs) else "")
+        return self._envelope(f"<ListSets>{page}{token}</ListSets>")
 
     def _record(self, item: Item) -> str:
         sets = "".join(f"<setSpec>{s}</setSpec>" for s in item.sets)

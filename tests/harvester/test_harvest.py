@@ -21,9 +21,14 @@ TOKEN_2 = parse_list_records(zenodo(SECOND), source_id="z", metadata_prefix="oai
 
 
 def zenodo_server(query: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
-    """Identify, then 3 + 50 records over two tokens, then noRecordsMatch (sent as 422)."""
+    """Identify, formats and sets, then 3 + 50 records over two tokens, then noRecordsMatch
+    (sent as 422)."""
     if query.get("verb") == "Identify":
         name = "identify__02_200.body"
+    elif query.get("verb") == "ListMetadataFormats":
+        name = "list_metadata_formats__00_200.body"
+    elif query.get("verb") == "ListSets":
+        name = "list_sets__02_200.body" if "resumptionToken" in query else "list_sets__00_200.body"
     elif query.get("resumptionToken") == TOKEN_1:
         name = SECOND
     elif query.get("resumptionToken") == TOKEN_2 or "from" in query:
@@ -57,7 +62,7 @@ def test_full_harvest_stores_every_record_once(replay, store: Store, settings: S
     assert run.status == "ok", run.error
     assert (run.new, run.updated, run.unchanged) == (53, 0, 0)
     assert store.raw.count("zenodo") == 53
-    assert run.requests == 4  # Identify + 3 ListRecords pages
+    assert run.requests == 5  # Identify, ListMetadataFormats + 3 ListRecords pages
     assert store.sources.high_water("zenodo") == "2026-08-10T08:56:30Z"
     assert store.runs.checkpoint("zenodo") is None
     raw = store.raw.get("zenodo", "oai:zenodo.org:20510666")
@@ -73,7 +78,7 @@ def test_second_run_is_incremental_from_the_high_water_mark(
     server.requests.clear()
     run = harvest_source(source, store, settings, on_page=no_mapping)
     assert run.status == "ok"
-    listing = server.requests[1]
+    listing = server.requests[2]  # after Identify and ListMetadataFormats
     # From the last until (the server's clock), minus the configured overlap of one hour.
     assert listing["from"] == "2026-08-10T07:56:30Z"
     assert listing["until"] == "2026-08-10T08:56:30Z"
@@ -104,7 +109,7 @@ def test_a_crash_mid_run_resumes_from_the_checkpoint(
     server.requests.clear()
     run = harvest_source(source, store, settings, on_page=no_mapping)
     assert run.status == "ok", run.error
-    assert server.requests[1] == {"verb": "ListRecords", "resumptionToken": TOKEN_1}
+    assert server.requests[2] == {"verb": "ListRecords", "resumptionToken": TOKEN_1}
     assert store.raw.count("zenodo") == 53
     assert run.new == 53 and run.id == checkpoint.run_id
 

@@ -68,9 +68,9 @@ def test_503_with_retry_after_seconds_is_waited_out(store: Store, fast: Settings
         run = harvest(store, register(store, server.url), fast)
     assert_complete(store, server, run)
     assert time.monotonic() - started >= 1.0
-    assert run.requests == 1 + 4  # Identify, 3 pages, one 503
+    assert run.requests == 2 + 4  # Identify, ListMetadataFormats, 3 pages, one 503
     statuses = [entry.status for entry in store.runs.log.requests(run.id)]
-    assert statuses == [200, 200, 503, 200, 200]
+    assert statuses == [200, 200, 200, 503, 200, 200]
 
 
 def test_503_with_retry_after_as_http_date(store: Store, fast: Settings) -> None:
@@ -102,7 +102,8 @@ def test_retry_after_too_long_parks_the_source_and_resumes_later(
     assert resumed.id == parked.id
     assert_complete(store, server, resumed)
     assert resumed.new == 25
-    assert server.requests[asked + 1] == {"verb": "ListRecords",
+    assert server.requests[asked + 1] == {"verb": "ListMetadataFormats"}  # checked again
+    assert server.requests[asked + 2] == {"verb": "ListRecords",
                                           "resumptionToken": TOKEN_10}
 
 
@@ -135,13 +136,29 @@ def test_a_stalled_socket_times_out_and_is_retried(store: Store, fast: Settings)
 def test_a_server_that_never_answers_fails_the_run_in_bounded_time(
     store: Store, fast: Settings
 ) -> None:
-    with serve(items(25), Fault("stall", at=2, times=None)) as server:
+    # From the 4th request on (Identify, ListMetadataFormats, page 1, page 2) nothing is
+    # answered: the window is not split, since the server does not answer Identify either.
+    with serve(items(25), Fault("stall", at=4, times=None, verb="*")) as server:
         started = time.monotonic()
         run = harvest(store, register(store, server.url), fast)
     assert run.status == "failed" and "Timeout" in (run.error or "")
     assert time.monotonic() - started < 15
     checkpoint = store.runs.checkpoint("hostile")
     assert checkpoint is not None and checkpoint.token == TOKEN_10  # resumable
+
+
+def test_a_trickling_page_is_cut_at_the_response_deadline_and_fetched_again(
+    store: Store, fast: Settings
+) -> None:
+    # Page 2 trickles in over 8 s, each read well inside the 0.5 s read timeout.
+    capped = dataclasses.replace(fast, response_deadline=0.6)
+    with serve(items(25), Fault("trickle", at=2, seconds=8)) as server:
+        started = time.monotonic()
+        run = harvest(store, register(store, server.url), capped)
+    assert_complete(store, server, run)
+    assert time.monotonic() - started < 5
+    [error] = [e for e in store.runs.log.requests(run.id) if e.error]
+    assert "deadline" in (error.error or "") and server.list_requests == 4
 
 
 def test_a_connection_dropped_mid_body_is_retried(store: Store, fast: Settings) -> None:
@@ -199,7 +216,8 @@ def test_an_expired_token_restarts_the_window(store: Store, fast: Settings) -> N
         run = harvest(store, register(store, server.url), fast)
     assert_complete(store, server, run)
     assert run.new == 25
-    assert [r.get("resumptionToken") for r in server.requests[1:]] == [
+    assert [r.get("resumptionToken") for r in server.requests
+            if r["verb"] == "ListRecords"] == [
         None, TOKEN_10, TOKEN_20, TOKEN_20, None, TOKEN_10, TOKEN_20]
     assert any("restarting" in i.message for i in store.runs.log.issues(run.id, ["retry"]))
 
@@ -320,10 +338,11 @@ def test_day_granularity_windows_overlap_by_a_day(store: Store, fast: Settings) 
         first = harvest(store, source, fast)
         run = harvest(store, source, fast)
     assert first.status == run.status == "ok"
-    assert server.requests[1] == {"verb": "ListRecords", "metadataPrefix": "oai_dc",
-                                  "until": "2026-11-25"}
-    assert server.requests[3] == {"verb": "ListRecords", "metadataPrefix": "oai_dc",
-                                  "from": "2026-11-24", "until": "2026-11-25"}
+    listings = [r for r in server.requests if r["verb"] == "ListRecords"]
+    assert listings[0] == {"verb": "ListRecords", "metadataPrefix": "oai_dc",
+                           "until": "2026-11-25"}
+    assert listings[1] == {"verb": "ListRecords", "metadataPrefix": "oai_dc",
+                           "from": "2026-11-24", "until": "2026-11-25"}
 
 
 def test_bad_argument_on_seconds_is_retried_at_day_granularity(
@@ -360,7 +379,7 @@ def test_requests_to_one_host_are_spaced_and_identified(store: Store, fast: Sett
     with serve(items(30)) as server:
         harvest(store, register(store, server.url), polite)
     gaps = [b - a for a, b in zip(server.times, server.times[1:], strict=False)]
-    assert len(gaps) == 3 and min(gaps) >= 0.19
+    assert len(gaps) == 4 and min(gaps) >= 0.19  # Identify, formats, 3 pages
     headers = server.headers[0]
     assert headers["user-agent"].startswith("tsunagu/")
     assert "text/xml" in headers["accept"] and "gzip" in headers["accept-encoding"]
@@ -384,6 +403,7 @@ def test_every_request_is_logged_with_the_run(store: Store, fast: Settings) -> N
     with serve(items(25), Fault("status", at=2, status=500)) as server:
         run = harvest(store, register(store, server.url), fast)
     log = store.runs.log.requests(run.id)
-    assert len(log) == run.requests == len(server.requests) == 5
-    assert log[0].query == "verb=Identify" and log[2].status == 500
+    assert len(log) == run.requests == len(server.requests) == 6
+    assert log[0].query == "verb=Identify" and log[1].query == "verb=ListMetadataFormats"
+    assert log[3].status == 500
     assert all(entry.ms >= 0 and entry.bytes > 0 for entry in log)

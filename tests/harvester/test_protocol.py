@@ -76,3 +76,46 @@ def test_deleted_header_becomes_a_tombstone_without_payload() -> None:
     assert page.records[0].deleted and page.records[0].xml == b""
     assert page.token is None  # an empty token ends the list
     assert page.complete_list_size == 1
+
+
+def test_header_and_payload_are_read_by_local_name_first_one_wins() -> None:
+    # Elements found by local name whatever the prefix or namespace (the first of a name
+    # counts), comments skipped, the payload is the first element of <metadata>.
+    body = (
+        b'<o:OAI-PMH xmlns:o="http://www.openarchives.org/OAI/2.0/"><o:responseDate>2024-01-01'
+        b'</o:responseDate><o:ListRecords>'
+        b'<o:record><!-- c --><x:header xmlns:x="urn:other"><x:identifier> oai:x:1 </x:identifier>'
+        b'<x:setSpec>a</x:setSpec><x:setSpec> </x:setSpec><!-- c --><x:setSpec>b</x:setSpec>'
+        b'<x:identifier>oai:x:ignored</x:identifier></x:header>'
+        b'<o:header><o:identifier>oai:x:also-ignored</o:identifier></o:header>'
+        b'<o:metadata><!-- a comment first --><?pi x?><dc xmlns="urn:dc">one</dc><dc2/>'
+        b'</o:metadata>'
+        b'<o:about><a/></o:about></o:record>'
+        b'<o:record><o:header><!-- c --><o:datestamp>2024-02-02</o:datestamp>'
+        b'<o:identifier>oai:x:2</o:identifier></o:header><o:metadata><!-- only a comment -->'
+        b'</o:metadata></o:record>'
+        b'</o:ListRecords></o:OAI-PMH>'
+    )
+    page = parse_list_records(body, source_id="x", metadata_prefix="oai_dc")
+    first, second = page.records
+    assert (first.oai_identifier, first.datestamp, first.set_specs) == ("oai:x:1", "", ("a", "b"))
+    # Serialized standalone: the namespaces in scope come along (as stored since v1).
+    assert first.xml == b'<dc xmlns="urn:dc" xmlns:o="http://www.openarchives.org/OAI/2.0/">one</dc>'
+    assert (second.oai_identifier, second.datestamp, second.xml) == ("oai:x:2", "2024-02-02", b"")
+    assert page.rejected == () and page.token is None
+
+
+def test_records_without_header_or_identifier_are_rejected_with_their_bytes() -> None:
+    body = (
+        b'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>2024-01-01'
+        b'</responseDate><ListRecords>'
+        b'<record><metadata><dc>no header</dc></metadata></record>'
+        b'<record><header><identifier>  </identifier></header></record>'
+        b'<record><header><identifier>oai:x:3</identifier></header></record>'
+        b'</ListRecords></OAI-PMH>'
+    )
+    page = parse_list_records(body, source_id="x", metadata_prefix="oai_dc")
+    assert [raw.oai_identifier for raw in page.records] == ["oai:x:3"]
+    assert [r.reason for r in page.rejected] == ["a <record> has no <header>",
+                                                 "a record header has no identifier"]
+    assert b"no header" in page.rejected[0].raw

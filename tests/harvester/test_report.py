@@ -46,7 +46,7 @@ def test_harvest_all_then_report_hold_and_approve(
     assert report["run"]["new"] == 40 and report["previous_run"] is None
     first = report["run"]["id"]  # sources run in parallel: ids are not in source order
     assert report["diff"]["new"]["count"] == 40
-    assert report["requests"]["count"] == report["run"]["requests"] == 5
+    assert report["requests"]["count"] == report["run"]["requests"] == 6  # 4 pages + 2
     [repaired] = [i for i in report["issues"] if i["kind"] == "repaired"]
     assert repaired["oai_identifier"] == "oai:hostile:00010"
 

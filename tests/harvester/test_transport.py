@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -68,10 +69,21 @@ def test_503_with_retry_after_then_success(replay, settings: Settings) -> None:
 
 def test_retries_are_bounded(replay, settings: Settings) -> None:
     server = replay(lambda query: (503, {}, b"busy"))
-    with HttpTransport(settings, retry=RetryPolicy(attempts=3), sleep=lambda s: None) as t:
-        response = t.get(server.url, {"verb": "Identify"})
-    assert response.status == 503
+    with HttpTransport(settings, retry=RetryPolicy(attempts=3), sleep=lambda s: None) as t, \
+            pytest.raises(TransportError, match="HTTP 503 3 time"):
+        t.get(server.url, {"verb": "Identify"})
     assert len(server.requests) == 3
+
+
+def test_a_transient_status_with_an_oai_error_is_returned_to_be_read(
+    replay, settings: Settings
+) -> None:
+    body = b'<OAI-PMH><error code="badResumptionToken">expired</error></OAI-PMH>'
+    server = replay(lambda query: (500, {}, body))  # datacite answers expired tokens so
+    with HttpTransport(settings, retry=RetryPolicy(attempts=2), sleep=lambda s: None) as t:
+        response = t.get(server.url, {"verb": "ListRecords"})
+    assert (response.status, response.body) == (500, body)
+    assert len(server.requests) == 2
 
 
 def test_too_long_retry_after_gives_up_instead_of_blocking(replay, settings: Settings) -> None:
@@ -106,3 +118,23 @@ def test_unreachable_server_is_a_transport_error(settings: Settings) -> None:
     with HttpTransport(settings, retry=RetryPolicy(attempts=2), sleep=lambda s: None) as t, \
             pytest.raises(TransportError):
         t.get("http://127.0.0.1:9/oai", {})
+
+
+def test_a_trickling_response_is_cut_at_its_deadline(settings: Settings) -> None:
+    from hostile_server import Fault, HostileServer, items
+
+    # Every read arrives well inside the read timeout; the whole body would take 20 s.
+    capped = dataclasses.replace(settings, read_timeout=1.0, response_deadline=0.5)
+    with HostileServer(items(10), faults=[Fault("trickle", times=None, seconds=20)]) as server, \
+            HttpTransport(capped, retry=RetryPolicy(attempts=1)) as transport:
+        started = time.monotonic()
+        with pytest.raises(TransportError, match=r"deadline of 0\.5s"):
+            transport.get(server.url, {"verb": "ListRecords", "metadataPrefix": "oai_dc"})
+    assert time.monotonic() - started < 2.0
+    assert transport.log[0].error is not None and "deadline" in transport.log[0].error
+
+
+def test_the_response_deadline_is_read_from_the_environment() -> None:
+    env = {"TSUNAGU_RESPONSE_DEADLINE": "42"}
+    assert Settings.from_env(env, data_dir="/tmp/x").response_deadline == 42.0
+    assert Settings.from_env({}, data_dir="/tmp/x").response_deadline == 300.0

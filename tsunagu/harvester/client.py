@@ -39,6 +39,8 @@ class OAIClient:
         self._settings = settings
         self._owns_transport = transport is None
         self._transport = transport or HttpTransport(settings, gates=gates)
+        #: The body of the last ListRecords page parsed (for conformance checks).
+        self.last_body = b""
 
     @property
     def requests(self) -> int:
@@ -141,6 +143,7 @@ class OAIClient:
         for attempt in range(1, attempts + 1):
             if response is None:
                 response = self._request(params)
+            self.last_body = response.body
             try:
                 return parse_list_records(response.body, source_id=self.source.id,
                                           metadata_prefix=self.source.metadata_prefix)

@@ -12,11 +12,20 @@ incremental harvest starts ``from`` moves only then.
 A server asking for a longer wait than a run may block, or the run's deadline,
 *parks* the source: the run stops with its checkpoint and ``resume_after``, and
 harvests before that time skip the source instead of asking again.
+
+Before listing, the source's prefix and sets are checked against the server's
+ListMetadataFormats and ListSets (:func:`~tsunagu.harvester.probe.check_source`).
+A window that keeps failing (retries exhausted, or its restarts after rejected
+tokens used up) is split in two by time, down to the server's granularity, if
+the server still answers Identify; the parts are listed left to right, each page
+checkpointed with its part, and the high-water mark still moves only when the
+whole window is complete.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -24,24 +33,39 @@ from datetime import UTC, datetime, timedelta
 
 from tsunagu.config import Settings
 from tsunagu.errors import (
+    BlockedAddressError,
     DeadlineExceededError,
     ErrorBudgetExceededError,
+    HarvestError,
     OAIError,
+    ResponseTooLargeError,
     SourceParkedError,
+    TransportError,
     TsunaguError,
 )
 from tsunagu.harvester.client import OAIClient
+from tsunagu.harvester.conformance import ConformanceCheck
 from tsunagu.harvester.deletions import PageHook, apply_deletions, guard_message
 from tsunagu.harvester.lock import source_lock
 from tsunagu.harvester.politeness import HostGates
-from tsunagu.harvester.protocol import Identity, RecordPage
-from tsunagu.harvester.windows import Window, as_days, parse_datestamp, plan_window
+from tsunagu.harvester.probe import check_source
+from tsunagu.harvester.protocol import Identity, RecordPage, parse_identify
+from tsunagu.harvester.windows import (
+    Window,
+    as_days,
+    parse_datestamp,
+    plan_window,
+    rest_of,
+    split_window,
+)
 from tsunagu.records import Source
 from tsunagu.store import ChangeKind, Checkpoint, HarvestRun, Store, utc_now
+from tsunagu.store.writer import WriteBehind
 
 logger = logging.getLogger(__name__)
 
 MAX_RESTARTS = 2  # window restarts per set after rejected resumption tokens
+_CHANGE_NAMES = {kind: kind.value for kind in ChangeKind}  # run counters by change
 
 
 @dataclasses.dataclass(frozen=True)
@@ -124,6 +148,8 @@ class _Run:
         self.counted_requests = 0
         self.sent_token: str | None = None
         self.deadline = 0.0
+        self.earliest: str | None = None  # Identify's earliestDatestamp, to split windows
+        self.conformance = ConformanceCheck(store, settings)
 
     def execute(self, *, full: bool, latest: HarvestRun | None) -> None:
         source, store = self.source, self.store
@@ -135,13 +161,18 @@ class _Run:
             store.runs.finish(latest.id, "failed", "interrupted before its first page")
         try:
             identity = self.oai.identify()
+            self.earliest = identity.earliest_datestamp
             if checkpoint is not None:
                 self.run_id, self.pages = checkpoint.run_id, checkpoint.pages
                 store.runs.resume(self.run_id)
-                full = store.runs.get(self.run_id).full
-                window = Window(checkpoint.from_param, checkpoint.until_param or plan_window(
-                    None, identity.response_date, day=identity.day_granularity,
-                    overlap_seconds=0).until)
+                resumed = store.runs.get(self.run_id)
+                full = resumed.full
+                # The run's whole window; the checkpoint may name a part of it.
+                window = Window(resumed.from_param, resumed.until_param) if (
+                    resumed.until_param) else Window(
+                    checkpoint.from_param, checkpoint.until_param or plan_window(
+                        None, identity.response_date, day=identity.day_granularity,
+                        overlap_seconds=0).until)
                 logger.info("%s: resuming run %d from its checkpoint", source.id, self.run_id)
             else:
                 high_water = None if full else store.sources.high_water(source.id)
@@ -151,6 +182,7 @@ class _Run:
                     day=identity.day_granularity, overlap_seconds=self.settings.overlap_seconds)
                 self.run_id = store.runs.start(source.id, window.from_, window.until, full=full)
             if checkpoint is None or checkpoint.stage == "listing":
+                self._check_source()
                 window = self._sets(window, checkpoint)
             self._complete(window, full=full)
         except SourceParkedError as exc:
@@ -186,6 +218,12 @@ class _Run:
             self.store.runs.finish(self.run_id, status, message, resume_after=resume_after)
 
     # -- listing ----------------------------------------------------------------
+    def _check_source(self) -> None:
+        """Prefix and sets still offered? A ConfigError ends the run before any listing."""
+        for warning in check_source(self.oai.transport, self.source):
+            logger.warning("%s: %s", self.source.id, warning)
+            self.store.runs.log.add_issue(self.run_id, None, "check", warning)
+
     def _sets(self, window: Window, checkpoint: Checkpoint | None) -> Window:
         set_specs: Sequence[str | None] = self.source.set_specs or (None,)
         resume_set = checkpoint.set_spec if checkpoint else None
@@ -193,65 +231,133 @@ class _Run:
         for position, set_spec in enumerate(set_specs):
             if skipping and set_spec != resume_set:
                 continue  # finished before the interruption
-            token = checkpoint.token if (skipping and checkpoint) else None
+            part, token = window, None
+            if skipping and checkpoint:  # the part of the window and the page it stood at
+                part = Window(checkpoint.from_param, checkpoint.until_param or window.until)
+                token = checkpoint.token
             skipping = False
             following = set_specs[position + 1] if position + 1 < len(set_specs) else None
-            window = self._list_set(window, set_spec, token, following,
+            window = self._list_set(window, part, set_spec, token, following,
                                     last=position + 1 == len(set_specs))
         return window
 
-    def _list_set(self, window: Window, set_spec: str | None, token: str | None,
+    def _list_set(self, window: Window, part: Window, set_spec: str | None, token: str | None,
                   following: str | None, *, last: bool) -> Window:
-        """List one set, restarting it after rejected tokens and refused seconds."""
-        restarts = 0
-        retried: str | None = None
+        """List one set over ``window``, from ``part`` (and ``token``) to the window's end.
+
+        A rejected token is retried once, then the part restarts (``MAX_RESTARTS``
+        times); a part that keeps failing is split in two and the halves listed in
+        turn (the right ones wait in ``pending``, nearest last).
+        """
+        restarts, retried = 0, None
+        pending: list[Window] = []
         while True:
+            failure: TsunaguError
             try:
-                self._list(window, set_spec, token, following, last=last)
-                return window
+                self._list(part, set_spec, token, self._end(window, part, set_spec, following,
+                                                            last=last))
             except OAIError as exc:
                 rejected = self.sent_token
                 if exc.code == "badResumptionToken" and rejected and retried != rejected:
                     retried, token = rejected, rejected  # the same token once more
                     self.oai.transport.pause(self.oai.transport.backoff(1), "rejected token")
-                elif exc.code == "badResumptionToken" and restarts < MAX_RESTARTS:
+                    continue
+                if exc.code == "badResumptionToken" and restarts < MAX_RESTARTS:
                     restarts += 1
                     token = None
                     self._issue(f"resumption token rejected ({exc.message}); restarting "
-                                f"the window of set {set_spec or '(all)'}")
-                elif (exc.code == "badArgument" and token is None and self.sent_token is None
-                      and not window.day_granularity):
-                    window = as_days(window)
+                                f"{_label(part, set_spec)}")
+                    continue
+                if (exc.code == "badArgument" and token is None and self.sent_token is None
+                        and not part.day_granularity):
+                    window, part = as_days(window), as_days(part)
+                    pending = [as_days(rest) for rest in pending]
                     self.store.runs.set_window(self.run_id, window.from_, window.until)
                     self._issue(f"the server refused from/until in seconds ({exc.message}); "
                                 "asking again at day granularity")
-                else:
+                    continue
+                if exc.code != "badResumptionToken":
                     raise
-
-    def _list(self, window: Window, set_spec: str | None, token: str | None,
-              following: str | None, *, last: bool) -> None:
-        self.sent_token = token
-        for page, params in self.oai.list_records(from_=window.from_, until=window.until,
-                                                   set_spec=set_spec, token=token):
-            if page.token is not None:
-                checkpoint = Checkpoint(self.source.id, self.run_id, window.from_, window.until,
-                                        set_spec, page.token, self.pages + 1)
-            elif not last:
-                checkpoint = Checkpoint(self.source.id, self.run_id, window.from_, window.until,
-                                        following, None, self.pages + 1)
+                failure = exc
+            except TransportError as exc:
+                if isinstance(exc, (SourceParkedError, BlockedAddressError,
+                                    ResponseTooLargeError)):
+                    raise
+                failure = exc
             else:
-                checkpoint = Checkpoint(self.source.id, self.run_id, window.from_, window.until,
-                                        set_spec, None, self.pages + 1, stage="finishing")
-            self._store(page, params, checkpoint)
-            self.sent_token = page.token
-            if self.progress is not None:
-                self.progress(Progress(self.source.id, self.pages, self.records,
-                                       page.complete_list_size))
-            if time.monotonic() > self.deadline:
-                raise DeadlineExceededError(
-                    f"the run reached its deadline of {self.settings.run_deadline:.0f}s")
+                if not pending:
+                    return window
+                part, token, restarts, retried = pending.pop(), None, 0, None
+                continue
+            left, right = self._split(part, set_spec, failure)
+            pending.append(right)
+            part, token, restarts, retried = left, None, 0, None
+
+    def _split(self, part: Window, set_spec: str | None,
+               failure: TsunaguError) -> tuple[Window, Window]:
+        """The halves of a part that keeps failing, if it can be split and the server lives."""
+        halves = split_window(part, earliest=self.earliest)
+        if halves is None:
+            granule = "a day" if part.day_granularity else "a second"
+            raise HarvestError(
+                f"{_label(part, set_spec)} keeps failing and cannot be split further (it is "
+                f"{granule}, the server's granularity): {failure}",
+                source_id=self.source.id) from failure
+        if not self._server_answers():
+            raise failure  # the server is down, not the window too large: keep the checkpoint
+        self._issue(f"{_label(part, set_spec)} keeps failing ({failure}); splitting it at "
+                    f"{halves[0].until}")
+        return halves
+
+    def _server_answers(self) -> bool:
+        """Does the server still answer Identify (one attempt)?"""
+        try:
+            response = self.oai.transport.get(self.source.base_url, {"verb": "Identify"},
+                                              attempts=1)
+            parse_identify(response.body, source_id=self.source.id)
+        except (SourceParkedError, DeadlineExceededError):
+            raise
+        except TsunaguError:
+            return False
+        return True
+
+    def _end(self, window: Window, part: Window, set_spec: str | None,
+             following: str | None, *, last: bool) -> Checkpoint:
+        """The checkpoint saved with the last page of ``part``: where the run goes on."""
+        sid, run_id = self.source.id, self.run_id
+        rest = rest_of(window, part)
+        if rest is not None:  # the rest of this set's window
+            return Checkpoint(sid, run_id, rest.from_, rest.until, set_spec, None, 0)
+        if not last:
+            return Checkpoint(sid, run_id, window.from_, window.until, following, None, 0)
+        return Checkpoint(sid, run_id, window.from_, window.until, set_spec, None, 0,
+                          stage="finishing")
+
+    def _list(self, part: Window, set_spec: str | None, token: str | None,
+              end: Checkpoint) -> None:
+        self.sent_token = token
+        # Pages are stored in order on a writer thread while the next ones are fetched
+        # and parsed; leaving the block waits until every page handed over is stored.
+        with WriteBehind(self.store.db, background=self.settings.prefetch_pages) as writer:
+            for page, params in self.oai.list_records(from_=part.from_, until=part.until,
+                                                       set_spec=set_spec, token=token):
+                if page.token is not None:
+                    checkpoint = Checkpoint(self.source.id, self.run_id, part.from_,
+                                            part.until, set_spec, page.token, self.pages + 1)
+                else:
+                    checkpoint = dataclasses.replace(end, pages=self.pages + 1)
+                self.pages = checkpoint.pages
+                writer.submit(functools.partial(self._store, page, params, checkpoint))
+                if self.conformance.wanted(page):  # warnings only, on the writer thread
+                    writer.submit(functools.partial(self.conformance.record, self.run_id,
+                                                    self.oai.last_body, page))
+                self.sent_token = page.token
+                if time.monotonic() > self.deadline:
+                    raise DeadlineExceededError(
+                        f"the run reached its deadline of {self.settings.run_deadline:.0f}s")
 
     def _store(self, page: RecordPage, params: dict[str, str], checkpoint: Checkpoint) -> None:
+        """Store one page with its checkpoint in one transaction (on the writer thread)."""
         store, run_id = self.store, self.run_id
         with store.db.transaction():
             live = [raw for raw in page.records if not raw.deleted]
@@ -272,18 +378,20 @@ class _Run:
             for note in page.notes:
                 store.runs.log.add_issue(run_id, None, "page", f"{note} ({context})")
             quarantined = len(page.rejected) + self.on_page(changes, run_id)
-            counts = {kind.value: 0 for kind in ChangeKind}
-            for _raw, kind in changes:
-                counts[kind.value] += 1
+            counts = dict.fromkeys(_CHANGE_NAMES.values(), 0)
+            named = [(raw.oai_identifier, _CHANGE_NAMES[kind]) for raw, kind in changes]
+            for _identifier, name in named:
+                counts[name] += 1
             store.runs.add_counts(run_id, quarantined=quarantined,
                                   repaired=len(page.repaired), **counts)
-            store.runs.log.add_changes(run_id, [(raw.oai_identifier, kind.value)
-                                                for raw, kind in changes])
+            store.runs.log.add_changes(run_id, named)
             self._count_requests()
             store.runs.save_checkpoint(checkpoint)
-            self.pages = checkpoint.pages
             failures = store.runs.get(run_id).quarantined
         self.records += len(page.records)
+        if self.progress is not None:
+            self.progress(Progress(self.source.id, checkpoint.pages, self.records,
+                                   page.complete_list_size))
         if failures > self.settings.error_budget:
             raise ErrorBudgetExceededError(
                 f"{failures} records quarantined in this run, more than the error budget of "
@@ -320,6 +428,11 @@ class _Run:
         if delta:
             self.store.runs.add_counts(self.run_id, requests=delta)
             self.counted_requests = self.oai.requests
+
+
+def _label(part: Window, set_spec: str | None) -> str:
+    return (f"the window {part.from_ or '(the beginning)'} .. {part.until} of set "
+            f"{set_spec or '(all)'}")
 
 
 def _later(seconds: float) -> str:

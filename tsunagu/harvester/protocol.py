@@ -71,7 +71,7 @@ class RecordPage:
 
 def parse_xml(body: bytes, *, source_id: str | None = None) -> etree._Element:
     """Parse a response body strictly; non-XML bodies become a clear error."""
-    if not body.strip():
+    if not body or body.isspace():  # (``strip`` would copy the whole body)
         raise ResponseFormatError("empty response body where OAI-PMH XML was expected",
                                   source_id=source_id)
     try:
@@ -160,7 +160,7 @@ def _page(root: etree._Element, source_id: str, prefix: str,
     token: str | None = None
     size: int | None = None
     for element in container:
-        name = _local(element)
+        name = _name(element)
         if name == "record":
             try:
                 records.append(_raw_record(element, source_id, prefix))
@@ -213,34 +213,44 @@ def _parse_damaged(body: bytes, source_id: str, prefix: str, error: str) -> Reco
 
 
 def _raw_record(element: etree._Element, source_id: str, prefix: str) -> RawRecord:
-    parts = _children_by_name(element)
-    header = parts.get("header")
+    # The first child of each local name counts (whatever its namespace).
+    header = metadata = None
+    for child in element:
+        name = _LOCAL_NAMES.get(child.tag) or _name(child)
+        if name == "header":
+            if header is None:
+                header = child
+        elif name == "metadata" and metadata is None:
+            metadata = child
     if header is None:
         raise ResponseFormatError("a <record> has no <header>", source_id=source_id)
-    fields: dict[str, str] = {}
+    identifier: str | None = None
+    datestamp: str | None = None
     set_specs: list[str] = []
     for child in header:
-        name = _name(child)
-        text = (child.text or "").strip()
-        if name == "setSpec":
+        name = _LOCAL_NAMES.get(child.tag) or _name(child)
+        if name == "identifier":
+            if identifier is None:
+                identifier = (child.text or "").strip()
+        elif name == "datestamp":
+            if datestamp is None:
+                datestamp = (child.text or "").strip()
+        elif name == "setSpec":
+            text = (child.text or "").strip()
             if text:
                 set_specs.append(text)
-        elif name and name not in fields:
-            fields[name] = text
-    identifier = fields.get("identifier", "")
     if not identifier:
         raise ResponseFormatError("a record header has no identifier", source_id=source_id)
     deleted = header.get("status") == "deleted"
     payload = b""
-    metadata = parts.get("metadata")
     if metadata is not None and not deleted:
-        children = [c for c in metadata if isinstance(c.tag, str)]
-        if children:
-            payload = etree.tostring(children[0], encoding="UTF-8", with_tail=False)
+        for child in metadata.iterchildren(_ELEMENTS):  # the first element, not a comment
+            payload = etree.tostring(child, encoding="UTF-8", with_tail=False)
+            break
     return RawRecord(
         source_id=source_id,
         oai_identifier=identifier,
-        datestamp=fields.get("datestamp", ""),
+        datestamp=datestamp or "",
         metadata_prefix=prefix,
         deleted=deleted,
         set_specs=tuple(set_specs),
@@ -249,24 +259,24 @@ def _raw_record(element: etree._Element, source_id: str, prefix: str) -> RawReco
 
 
 _OAI_PREFIX = f"{{{OAI_NS}}}"
+_ELEMENTS = etree.Element  # ``iterchildren(tag=etree.Element)``: elements only
+#: Local names of the OAI-PMH elements a page is made of, by Clark name (a dict
+#: look-up instead of a string operation for each of a page's ~1,000 elements).
+_LOCAL_NAMES: dict[object, str] = {
+    f"{_OAI_PREFIX}{name}": name
+    for name in ("record", "header", "metadata", "about", "identifier", "datestamp", "setSpec",
+                 "resumptionToken")
+}
 
 
 def _name(element: etree._Element) -> str:
-    """The local name of an element (a plain string slice for OAI elements: fast)."""
+    """The local name of an element ("" for comments and processing instructions)."""
     tag = element.tag
     if not isinstance(tag, str):
         return ""
     if tag.startswith(_OAI_PREFIX):
         return tag[len(_OAI_PREFIX):]
     return str(etree.QName(tag).localname)
-
-
-def _children_by_name(element: etree._Element) -> dict[str, etree._Element]:
-    """The first child element of each local name."""
-    found: dict[str, etree._Element] = {}
-    for child in element:
-        found.setdefault(_name(child), child)
-    return found
 
 
 def _local(element: etree._Element) -> str:

@@ -1,4 +1,4 @@
-"""HTTP transport for harvesting: GET with timeouts, retries, size cap and an SSRF guard.
+"""HTTP transport for harvesting: GET with timeouts, retries, size and time caps, an SSRF guard.
 
 Everything httpx stays inside this module: callers get :class:`Response`
 (status, headers, body bytes, final URL) or a :class:`~tsunagu.errors.TransportError`.
@@ -6,7 +6,11 @@ Requests to one host go one at a time through the shared :class:`HostGates`;
 every request is logged (:attr:`HttpTransport.log`) for the run report. A
 ``Retry-After`` longer than the in-run limit raises
 :class:`~tsunagu.errors.SourceParkedError` instead of blocking the run, and no
-wait may pass the run's deadline.
+wait may pass the run's deadline. One response may take at most
+``Settings.response_deadline`` seconds in all (a server trickling bytes, each
+read inside the read timeout, is cut off and retried); a transient status
+(408/429/5xx) that outlasts the retries, without an OAI error in its body, is a
+:class:`~tsunagu.errors.TransportError` too.
 """
 
 from __future__ import annotations
@@ -184,27 +188,36 @@ class HttpTransport:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def get(self, url: str, params: Mapping[str, str]) -> Response:
-        """GET ``url`` with ``params``, retrying transient failures.
+    def get(self, url: str, params: Mapping[str, str], *,
+            attempts: int | None = None) -> Response:
+        """GET ``url`` with ``params``, retrying transient failures (``attempts`` in all).
 
-        Returns the last response even for 4xx/5xx statuses that are not retried
-        (OAI-PMH errors often come with such statuses and must be read from the body).
+        Returns the response for 4xx/5xx statuses that are not retried, and for a
+        retried status whose body carries an OAI error (OAI-PMH errors often come
+        with such statuses and must be read from the body); a retried status that
+        outlasts the attempts is a :class:`TransportError`.
         """
         policy = self._retry
-        for attempt in range(1, policy.attempts + 1):
+        attempts = attempts or policy.attempts
+        for attempt in range(1, attempts + 1):
             try:
                 response = self._get_following_redirects(url, params)
             except TransportError as exc:
                 if isinstance(exc, (BlockedAddressError, ResponseTooLargeError)) or (
-                    attempt == policy.attempts
+                    attempt == attempts
                 ):
                     raise
                 delay = self._backoff(attempt)
                 logger.warning("request to %s failed (%s); retrying in %.1fs", url, exc, delay)
                 self.pause(delay, "retry after a network error")
                 continue
-            if response.status not in RETRY_STATUSES or attempt == policy.attempts:
+            if response.status not in RETRY_STATUSES:
                 return response
+            if attempt == attempts:
+                if b"<error" in response.body[:4096]:
+                    return response
+                raise TransportError(
+                    f"{url} answered HTTP {response.status} {attempts} time(s) in a row")
             wait = parse_retry_after(response.headers.get("retry-after"))
             if wait is not None and wait > policy.max_retry_after:
                 raise SourceParkedError(
@@ -255,6 +268,7 @@ class HttpTransport:
 
     def _fetch(self, url: str, params: Mapping[str, str] | None) -> Response:
         limit = self._settings.max_response_bytes
+        deadline = time.monotonic() + self._settings.response_deadline
         try:
             with self._client.stream("GET", url, params=params) as stream:
                 chunks: list[bytes] = []
@@ -266,6 +280,10 @@ class HttpTransport:
                             f"response from {url} exceeds {limit} bytes"
                         )
                     chunks.append(chunk)
+                    if time.monotonic() > deadline:
+                        raise TransportError(
+                            f"response from {url} took more than its deadline of "
+                            f"{self._settings.response_deadline:g}s ({size} bytes so far)")
                 return Response(
                     url=str(stream.url),
                     status=stream.status_code,

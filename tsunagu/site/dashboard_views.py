@@ -46,6 +46,7 @@ from tsunagu.site.institution_web import (
     texts,
 )
 from tsunagu.site.sessions import current_actor, require_actor, require_user
+from tsunagu.store.health import SourceHealth, source_health
 
 
 def my_dashboard(request: Request) -> Response:
@@ -65,11 +66,21 @@ def dashboard(request: Request) -> Response:
     tiers = {s.source.id: source_tier(pipeline, actor, s.source.id) for s in summaries}
     tokens = (list_api_tokens(pipeline.store, actor, institution_id)
               if can_manage_api_tokens(actor, institution_id) else [])
+    health = {h.source_id: h for h in source_health(pipeline.store.db,
+                                                     [s.source for s in summaries])}
     rows = [{"source": s.source, "records": s.records, "latest_run": s.latest_run,
-             "held_run": s.held_run, "tier": tiers[s.source.id]} for s in summaries]
+             "held_run": s.held_run, "tier": tiers[s.source.id],
+             "attention": _attention(health[s.source.id])} for s in summaries]
     return answer(request, "dashboard/dashboard.html", {
         "institution": institution, "rows": rows, "tokens": tokens, "new_token": None,
     }, {"institution": institution, "sources": rows, "api_tokens": tokens})
+
+
+def _attention(health: SourceHealth) -> str | None:
+    """Why a published feed that fails needs attention (held runs have their own badge)."""
+    if health.healthy or health.state == "held" or not health.active:
+        return None
+    return health.error or health.state
 
 
 def new_feed(request: Request) -> Response:

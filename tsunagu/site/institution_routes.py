@@ -16,6 +16,8 @@ from tsunagu.site import (
     dashboard_views,
     export_views,
     feed_settings,
+    health_views,
+    run_downloads,
     source_views,
 )
 
@@ -47,6 +49,8 @@ def institution_routes() -> list[BaseRoute]:
         Route("/feeds/template.csv", dashboard_views.table_template),
         Route("/feeds/template.xlsx", dashboard_views.table_template),
         Route("/api/sources", dashboard_views.register, methods=_POST),
+        Route("/health", health_views.health, name="health"),
+        Route("/health.json", health_views.health, name="health_json"),
     ]
     for prefix in (_INSTITUTION, _API_INSTITUTION):
         routes += [
@@ -78,6 +82,8 @@ def institution_routes() -> list[BaseRoute]:
             Route(prefix + "/edit.json", feed_settings.edit_form),
             Route(prefix + "/settings", feed_settings.save, methods=_POST),
             Route(prefix + "/runs/{run_id}.json", source_views.run_page),
+            Route(prefix + "/runs/{run_id}/report.csv", run_downloads.report_csv),
+            Route(prefix + "/runs/{run_id}/report.html", run_downloads.report_html),
             Route(prefix + "/publish", source_views.publish, methods=_POST),
             Route(prefix + "/unpublish", source_views.unpublish, methods=_POST),
             Route(prefix + "/harvest", source_views.harvest, methods=_POST),

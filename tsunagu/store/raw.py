@@ -21,6 +21,11 @@ class ChangeKind(enum.StrEnum):
     DELETED = "deleted"
 
 
+# Members as plain names: an enum class attribute is a descriptor call (per record).
+_NEW, _UPDATED, _UNCHANGED, _DELETED = (ChangeKind.NEW, ChangeKind.UPDATED,
+                                        ChangeKind.UNCHANGED, ChangeKind.DELETED)
+
+
 class RawRecords:
     """Upserts that tell new, updated, unchanged and deleted records apart."""
 
@@ -48,25 +53,27 @@ class RawRecords:
         kinds: list[ChangeKind | None] = []
         writes: list[tuple[object, ...]] = []
         touches: list[tuple[object, ...]] = []
+        set_lists: dict[tuple[str, ...], str] = {}  # a page repeats a few set lists
         with self._db.transaction() as conn:
             existing = _existing(conn, source_id, [raw.oai_identifier for raw in raws])
             for raw in raws:
-                digest = _digest(raw)
                 row = existing.get(raw.oai_identifier)
-                sets = json.dumps(list(raw.set_specs))
                 if skip_seen and run_id is not None and row is not None and row[2] == run_id:
                     kinds.append(None)
                     continue
+                digest = _digest(raw)
+                sets = set_lists.get(raw.set_specs)
+                if sets is None:
+                    sets = set_lists[raw.set_specs] = json.dumps(list(raw.set_specs))
                 existing[raw.oai_identifier] = (digest, raw.deleted, run_id)
                 if row is not None and row[0] == digest:
                     touches.append((raw.datestamp, sets, run_id, source_id, raw.oai_identifier))
-                    kinds.append(ChangeKind.UNCHANGED)
+                    kinds.append(_UNCHANGED)
                     continue
                 writes.append((source_id, raw.oai_identifier, raw.datestamp,
                                raw.metadata_prefix, int(raw.deleted), sets, raw.xml, digest,
                                now, now, run_id, run_id))
-                kinds.append(ChangeKind.DELETED if raw.deleted else
-                             ChangeKind.NEW if row is None else ChangeKind.UPDATED)
+                kinds.append(_DELETED if raw.deleted else _NEW if row is None else _UPDATED)
             if touches:
                 conn.executemany(
                     "UPDATE raw_records SET datestamp = ?, set_specs = ?, seen_run = ?"
@@ -190,7 +197,10 @@ def _raw(row: sqlite3.Row) -> RawRecord:
 
 
 def _digest(raw: RawRecord) -> str:
-    return hashlib.sha256(raw.xml + (b"\x00deleted" if raw.deleted else b"")).hexdigest()
+    digest = hashlib.sha256(raw.xml)
+    if raw.deleted:
+        digest.update(b"\x00deleted")
+    return digest.hexdigest()
 
 
 def _existing(
