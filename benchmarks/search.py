@@ -16,7 +16,8 @@ Measured, with the same queries against every engine:
 
 Usage::
 
-    python benchmarks/search.py --records 100000 [--procs 2] [--skip-baseline]
+    python benchmarks/search.py --records 100000 [--procs 2] [--skip-baseline] [--skip-fts5]
+        [--index-only]
 
 Machine notes go into ``benchmarks/README.md`` (the "Search" section).
 """
@@ -27,7 +28,9 @@ import argparse
 import dataclasses
 import gzip
 import json
+import os
 import random
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -325,11 +328,22 @@ def run_fts5(db: sqlite3.Connection, keywords: list[str], phrases: list[str]) ->
 # --- main -----------------------------------------------------------------------------------
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and its (finished) children: user + system."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=20_000)
     parser.add_argument("--procs", type=int, default=1)
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--skip-fts5", action="store_true",
+                        help="leave out SQLite FTS5 (its keyword queries take ~9 s each at 1M)")
+    parser.add_argument("--index-only", action="store_true",
+                        help="stop after indexing (tsunagu's rebuild) and print its figures")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--serve-probe", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -347,12 +361,23 @@ def main() -> None:
 
     index_dir = work / "tsunagu"
     shutil.rmtree(index_dir, ignore_errors=True)
+    load_before = os.getloadavg()[0]
+    cpu_before = _cpu_seconds()
     started = time.perf_counter()
     indexer = Indexer(index_dir, procs=args.procs)
     indexer.rebuild(records, seq=1)
     elapsed = time.perf_counter() - started
     report["tsunagu_index_per_s"] = len(records) / elapsed
-    print(f"tsunagu indexing: {len(records) / elapsed:,.0f} records/s", flush=True)
+    # CPU time of this process and its workers, less sensitive to other load than
+    # the wall clock; and the 1-minute load average before and after.
+    report["tsunagu_index_cpu_ms_per_record"] = (_cpu_seconds() - cpu_before) * 1000 / len(records)
+    report["tsunagu_index_load"] = [load_before, os.getloadavg()[0]]
+    print(f"tsunagu indexing: {len(records) / elapsed:,.0f} records/s"
+          f" ({report['tsunagu_index_cpu_ms_per_record']:.2f} ms CPU a record, procs={args.procs},"
+          f" load average {load_before:.1f} -> {os.getloadavg()[0]:.1f})", flush=True)
+    if args.index_only:
+        print(json.dumps(report))
+        return
 
     queries_file = work / "queries.json"
     queries_file.write_text(json.dumps([keywords, phrases], ensure_ascii=False), encoding="utf-8")
@@ -388,13 +413,14 @@ def main() -> None:
         report["plain"] = run_plain(ix, keywords, phrases)
         print("plain Whoosh:", json.dumps(report["plain"]),
               f"{report['plain_index_per_s']:,.0f} records/s", flush=True)
-    fts_path = work / "fts5.sqlite"
-    fts_path.unlink(missing_ok=True)
-    started = time.perf_counter()
-    db = fts5(records, fts_path)
-    report["fts5_index_per_s"] = len(records) / (time.perf_counter() - started)
-    report["fts5"] = run_fts5(db, keywords, phrases)
-    print("FTS5:", json.dumps(report["fts5"]), f"{report['fts5_index_per_s']:,.0f} records/s")
+    if not args.skip_fts5:
+        fts_path = work / "fts5.sqlite"
+        fts_path.unlink(missing_ok=True)
+        started = time.perf_counter()
+        db = fts5(records, fts_path)
+        report["fts5_index_per_s"] = len(records) / (time.perf_counter() - started)
+        report["fts5"] = run_fts5(db, keywords, phrases)
+        print("FTS5:", json.dumps(report["fts5"]), f"{report['fts5_index_per_s']:,.0f} records/s")
     print(json.dumps(report, indent=1))
     (work / "report.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
 

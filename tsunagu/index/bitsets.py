@@ -6,11 +6,12 @@ open searcher (Whoosh's global document numbers). ``&``, ``|`` and
 counting the result costs microseconds even at a million documents, where
 Whoosh's ``groupedby`` visits every hit in Python.
 
-Postings are read a block at a time straight from each segment (no scoring, no
-per-document matcher calls) and the bits of one term in one segment are cached
-under the segment's id: segments never change once written (only their
-deletion sets do, applied through :attr:`Bitsets.live`), so an incremental
-update keeps every cached set of the untouched segments. Query-level sets
+Postings are read a block at a time straight from each segment into arrays
+(:mod:`tsunagu.index.blocks`: no scoring, no per-document matcher calls; the
+query's terms are kept decoded for ranking) and the bits of one term in one
+segment are cached under the segment's id: segments never change once written
+(only their deletion sets do, applied through :attr:`Bitsets.live`), so an
+incremental update keeps every cached set of the untouched segments. Query-level sets
 (phrases, prefixes) are cached per searcher, in a small LRU.
 """
 
@@ -23,6 +24,8 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.idsets import DocIdSet
 
+from tsunagu.index.blocks import PostingArrays, bits_of, read_postings
+
 #: Query-level sets kept per open searcher.
 QUERY_CACHE_SIZE = 256
 #: Memory for cached term sets of segments (the least recently used go first).
@@ -33,6 +36,8 @@ class SegmentCache:
     """Term bitsets of segments, kept across searchers while the segment lives."""
 
     def __init__(self, budget: int = TERM_CACHE_BYTES) -> None:
+        #: Decoded postings of the query terms read last, for ranking them.
+        self.arrays = PostingArrays()
         self._budget = budget
         self._used = 0
         self._sets: collections.OrderedDict[tuple[str, str, bytes], int] = (
@@ -44,14 +49,23 @@ class SegmentCache:
         alive = set(segment_ids)
         for key in [key for key in self._sets if key[0] not in alive]:
             self._used -= _size(self._sets.pop(key))
+        self.arrays.keep_only(alive)
 
-    def term_bits(self, segment_id: str, reader: Any, field: str, term: bytes) -> int:
+    def term_bits(
+        self, segment_id: str, reader: Any, field: str, term: bytes, keep_arrays: bool = False
+    ) -> int:
+        """The segment's documents holding ``term`` (local numbers); with
+        ``keep_arrays`` the decoded postings are kept in :attr:`arrays` too."""
         key = (segment_id, field, term)
         bits = self._sets.get(key)
         if bits is not None:
             self._sets.move_to_end(key)
             return bits
-        bits = _read_postings(reader, field, term)
+        if keep_arrays:
+            ids, _ = self.arrays.read(segment_id, reader, field, term)
+        else:
+            ids, _ = read_postings(reader, field, term)
+        bits = bits_of(ids, reader.doc_count_all())
         self._sets[key] = bits
         self._used += _size(bits)
         while self._used > self._budget and len(self._sets) > 1:
@@ -91,6 +105,10 @@ class Bitsets:
         """Live documents holding ``text`` in ``field``."""
         return self._cached(("term", field, text), lambda: self._term(field, text))
 
+    def query_term(self, field: str, text: str) -> int:
+        """:meth:`term` for a term the query will rank by (its postings are kept)."""
+        return self._cached(("term", field, text), lambda: self._term(field, text, True))
+
     def values(self, field: str) -> dict[str, int]:
         """Every term of ``field`` → its live documents (facet values)."""
         found = self._values.get(field)
@@ -102,10 +120,26 @@ class Bitsets:
             self._values[field] = found
         return found
 
+    @property
+    def segments(self) -> list[tuple[str, int, int]]:
+        """``(segment id, first document number, documents)`` of each segment."""
+        return [(sid, offset, reader.doc_count_all()) for sid, reader, offset in self._leaves]
+
+    def segment_values(self, segment_id: str, field: str) -> dict[str, int]:
+        """Every term of ``field`` in one segment → its documents there (the
+        segment's own numbers, deleted documents included)."""
+        for leaf_id, reader, _ in self._leaves:
+            if leaf_id == segment_id:
+                return {
+                    _decode(term): self._segments.term_bits(segment_id, reader, field, term)
+                    for term in reader.lexicon(field)
+                }
+        raise KeyError(segment_id)
+
     def query(self, q: Any) -> int:
         """Live documents matching a Whoosh query (without scoring)."""
         if isinstance(q, wq.Term):
-            return self.term(q.fieldname, q.text)
+            return self.query_term(q.fieldname, q.text)
         if isinstance(q, wq.Every):
             return self.live
         if isinstance(q, wq.And):
@@ -128,24 +162,25 @@ class Bitsets:
             return self._cached(("phrase", q.fieldname, tuple(q.words)), lambda: self._phrase(q))
         return self._cached(("query", repr(q)), lambda: self._matched(q, None))
 
-    def _term(self, field: str, text: str) -> int:
+    def _term(self, field: str, text: str, keep_arrays: bool = False) -> int:
         bits = 0
         term = text.encode("utf-8")
         for segment_id, reader, offset in self._leaves:
             if (field, term) in reader:
-                bits |= self._segments.term_bits(segment_id, reader, field, term) << offset
+                found = self._segments.term_bits(segment_id, reader, field, term, keep_arrays)
+                bits |= found << offset
         return bits & self.live
 
     def _prefix(self, q: Any) -> int:
         bits = 0
         for term in self._searcher.reader().expand_prefix(q.fieldname, q.text):
-            bits |= self.term(q.fieldname, _decode(term))
+            bits |= self.query_term(q.fieldname, _decode(term))
         return bits
 
     def _phrase(self, q: Any) -> int:
         candidates = self.live
         for word in q.words:
-            candidates &= self.term(q.fieldname, word)
+            candidates &= self.query_term(q.fieldname, word)
             if not candidates:
                 return 0
         return self._matched(q, candidates)
@@ -212,22 +247,6 @@ def iter_docnums(bits: int) -> Iterator[int]:
             for bit in range(8):
                 if byte >> bit & 1:
                     yield base + bit
-
-
-def _read_postings(reader: Any, field: str, term: bytes) -> int:
-    """One segment's postings of a term as local bits, a block at a time."""
-    matcher = reader.postings(field, term)
-    matcher = getattr(matcher, "child", matcher)  # unwrap Whoosh's deletion filter
-    if not hasattr(matcher, "_read_ids"):  # inline or unusual postings
-        return from_docnums(matcher.all_ids())
-    buffer = bytearray((reader.doc_count_all() + 7) // 8)
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        for docnum in matcher._ids:
-            buffer[docnum >> 3] |= 1 << (docnum & 7)
-        matcher._next_block()
-    return int.from_bytes(buffer, "little")
 
 
 def _decode(term: Any) -> str:

@@ -18,11 +18,12 @@ from tsunagu.errors import IndexingError, TsunaguError
 from tsunagu.index.directory import IndexDirectory
 from tsunagu.index.postings import SegmentWriter
 from tsunagu.index.schema import SCHEMA_VERSION, build_schema, document_for
+from tsunagu.index.workers import write_segments
 from tsunagu.records import Record
 
 log = logging.getLogger(__name__)
 
-#: Memory per indexing process before Whoosh spills a run to disk.
+#: Memory of an incremental update's writer before Whoosh spills a run to disk.
 LIMIT_MB = 256
 #: Seconds to wait for another writer's lock before giving up.
 LOCK_TIMEOUT = 30.0
@@ -31,8 +32,10 @@ LOCK_TIMEOUT = 30.0
 class Indexer:
     """Opens (or creates) the index in ``index_dir`` and keeps it up to date.
 
-    ``procs`` > 1 makes :meth:`rebuild` index in that many processes (Whoosh's
-    multiprocessing writer); incremental updates always use one.
+    :meth:`rebuild` writes the segments itself (:mod:`tsunagu.index.workers`),
+    in ``procs`` processes when ``procs`` > 1; incremental updates go through
+    Whoosh's writer (our :class:`~tsunagu.index.postings.SegmentWriter`) in this
+    process.
     """
 
     def __init__(self, index_dir: Path, *, procs: int = 1) -> None:
@@ -85,7 +88,7 @@ class Indexer:
         generation, ix = self._open_current()
         try:
             if latest:
-                writer = self._writer(ix, procs=1)
+                writer = self._writer(ix)
                 try:
                     for record_id, record in latest.items():
                         if record is None:
@@ -119,13 +122,13 @@ class Indexer:
         started = time.perf_counter()
         generation, ix = self._directory.create(build_schema())
         try:
-            writer = self._writer(ix, procs=self._procs)
+            lock = ix.lock("WRITELOCK")
+            if not lock.acquire():
+                raise IndexingError(f"cannot lock the new search index in {generation}")
             try:
-                count = _add_all(writer, records)
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
+                count = write_segments(ix, records, procs=self._procs)
+            finally:
+                lock.release()
             ix.close()
             self._directory.write_state(generation, seq, SCHEMA_VERSION)
         except BaseException as exc:
@@ -151,22 +154,8 @@ class Indexer:
             raise IndexingError(f"no search index in {self._directory.path}")
         return generation, self._directory.open(generation)
 
-    def _writer(self, ix: Any, *, procs: int) -> Any:
+    def _writer(self, ix: Any) -> Any:
         try:
-            if procs > 1:
-                return ix.writer(procs=procs, limitmb=LIMIT_MB, multisegment=True)
             return SegmentWriter(ix, limitmb=LIMIT_MB, timeout=LOCK_TIMEOUT)
         except Exception as exc:
             raise IndexingError(f"cannot lock the search index for writing: {exc}") from exc
-
-
-def _add_all(writer: Any, records: Iterable[Record]) -> int:
-    """Add every record once (a repeated id keeps its first record)."""
-    seen: set[str] = set()
-    for record in records:
-        if record.id in seen:
-            log.warning("duplicate record id %s skipped in rebuild", record.id)
-            continue
-        seen.add(record.id)
-        writer.add_document(**document_for(record))
-    return len(seen)

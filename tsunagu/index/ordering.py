@@ -1,9 +1,9 @@
 """Which hits make a page: ranked by relevance or in a column's order, and cursors.
 
-Relevance pages are scored by Whoosh with a top-k collector over the query
-(block-max skipping, the bitset of the filters as its filter); only
-``page × page_size`` hits are kept, never every hit. Ties are broken by record
-id, so the order is total.
+Relevance pages are ranked by :class:`~tsunagu.index.ranking.Ranking`: every
+hit is scored with array operations and the best ``page × page_size`` are taken
+exactly; ties are broken by record id, so the order is total. A query of a kind
+it does not rank is scored by Whoosh with a top-k collector instead.
 
 Column orders (title, date, most reusable) are a list of every document in
 that order, built once per open searcher and kept; a page walks it and keeps
@@ -25,15 +25,18 @@ from typing import Any
 
 from tsunagu.errors import QueryError
 from tsunagu.index.bitsets import BitsetFilter, iter_docnums
+from tsunagu.index.blocks import PostingArrays
 from tsunagu.index.query import SearchQuery
+from tsunagu.index.ranking import Ranking
 
 #: Below this many hits a column-ordered page is sorted directly, not walked.
 DIRECT_SORT_LIMIT = 20_000
-#: Extra hits ranked beyond the page so that score ties break by id consistently.
+#: When Whoosh ranks: extra hits ranked beyond the page so that score ties
+#: break by id consistently.
 TIE_SLACK = 10
-#: Up to this many hits every hit is scored. Whoosh's block-max top-k skipping
-#: (used above it) is approximate: among equal or nearly equal scores it may
-#: keep a slightly lower one, so deep pages of huge result lists can differ.
+#: When Whoosh ranks: up to this many hits every hit is scored. Whoosh's
+#: block-max top-k skipping (used above it) is approximate: among equal or
+#: nearly equal scores it may keep a slightly lower one.
 EXACT_RANKING_LIMIT = 1_000
 _COLUMNS = {"title": "title_sort", "date": "date_sort", "date_desc": "date_sort",
             "reuse": "reuse_sort"}
@@ -43,11 +46,12 @@ _UNDATED = b"999999"
 class Ordering:
     """The orders of one open searcher."""
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Any, arrays: PostingArrays) -> None:
         self._searcher = searcher
         self._orders: dict[str, tuple[list[bytes], list[int]]] = {}
         self._ranks: dict[str, list[int]] = {}
         self._ids = searcher.reader().column_reader("id")
+        self._ranking = Ranking(searcher, arrays)
 
     def page(
         self, compiled: Any, final: int, total: int, query: SearchQuery, filtered: bool
@@ -61,7 +65,9 @@ class Ordering:
         after = _decode_cursor(query.cursor, sort) if query.cursor else None
         start = 0 if after is not None else (query.page - 1) * query.page_size
         wanted = start + query.page_size
-        if sort == "relevance":
+        if sort == "relevance" and Ranking.supports(compiled):
+            keyed = self._ranking.best(compiled, final, wanted + (after is not None), after)
+        elif sort == "relevance":
             exact = after is not None or total <= EXACT_RANKING_LIMIT
             keyed = self._ranked(compiled, final if filtered else None, wanted, exact)
             if after is not None:
@@ -80,7 +86,7 @@ class Ordering:
     def _ranked(
         self, compiled: Any, final: int | None, wanted: int, exact: bool
     ) -> list[tuple[Any, int]]:
-        """``((-score, id), docnum)`` of the best hits, best first."""
+        """``((-score, id), docnum)`` of the best hits, best first, ranked by Whoosh."""
         limit = None if exact else wanted + TIE_SLACK
         allow = None if final is None else BitsetFilter(final)
         top = self._searcher.search(compiled, limit=limit, filter=allow).top_n

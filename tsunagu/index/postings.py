@@ -23,7 +23,6 @@ of this module.
 
 from __future__ import annotations
 
-import collections
 from typing import Any
 
 from whoosh import formats
@@ -34,12 +33,31 @@ from whoosh.writing import PostingPool as _WhooshPostingPool
 from whoosh.writing import SegmentWriter as _WhooshSegmentWriter
 
 _INDEX_CALL = {"mode": "index"}
+#: Positions (a tuple) → Whoosh's encoding of them, filled by
+#: :meth:`PositionsFormat.encode` (bounded: cleared when full).
+ENCODED_POSITIONS: dict[tuple[int, ...], bytes] = {}
+ENCODED_POSITIONS_MAX = 100_000
 #: A stored length byte → the (quantized) length it stands for.
 BYTE_TO_LENGTH: list[int] = [byte_to_length(b) for b in range(256)]
 
 
 class PositionsFormat(formats.Positions):  # type: ignore[misc]
-    """Whoosh's ``Positions`` with a fast path for tsunagu's tokenizers."""
+    """Whoosh's ``Positions`` with a fast path for tsunagu's tokenizers.
+
+    Encoded positions are remembered (most terms sit at one of a few hundred
+    positions, and pickling them anew per posting costs more than the lookup).
+    """
+
+    def encode(self, poslist: Any) -> bytes:
+        key = tuple(poslist)
+        try:
+            return ENCODED_POSITIONS[key]
+        except KeyError:
+            encoded: bytes = super().encode(poslist)
+        if len(ENCODED_POSITIONS) >= ENCODED_POSITIONS_MAX:
+            ENCODED_POSITIONS.clear()
+        ENCODED_POSITIONS[key] = encoded
+        return encoded
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Any:
         fast = getattr(analyzer, "index_positions", None)
@@ -66,11 +84,21 @@ class FrequencyFormat(formats.Frequency):  # type: ignore[misc]
         ):
             return super().word_values(value, analyzer, **kwargs)
         boost = self.field_boost
-        counts = collections.Counter(analyzer.expression.findall(value))
+        counts: dict[str, int] = {}
+        for term in analyzer.expression.findall(value):
+            counts[term] = counts.get(term, 0) + 1
         return [
-            (term, count, float(count) * boost, formats.pack_uint(count))
+            (term, count, float(count) * boost, _packed_count(count))
             for term, count in counts.items()
         ]
+
+
+def _packed_count(count: int) -> bytes:
+    """``pack_uint(count)``, the small counts packed once."""
+    return _PACKED_COUNTS[count] if count < len(_PACKED_COUNTS) else formats.pack_uint(count)
+
+
+_PACKED_COUNTS: list[bytes] = [formats.pack_uint(count) for count in range(64)]
 
 
 class ExistenceFormat(formats.Existence):  # type: ignore[misc]

@@ -13,6 +13,7 @@ keys are columns; the fields a result list shows are stored.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -144,6 +145,7 @@ def document_for(record: Record) -> dict[str, Any]:
         n.value for a in record.agents for n in a.alt_names if (n.lang or "").lower() == "ja-latn"
     ]
     years = record.year_range
+    title_key = sort_key(record.title.value, record.id)
     document: dict[str, Any] = {
         "id": record.id,
         "title": record.title.value,
@@ -163,14 +165,13 @@ def document_for(record: Record) -> dict[str, Any]:
         "object_type": record.object_type.value,
         "period": _terms(record.periods),
         "reuse": content.reuse.value,
-        "use": _terms(permitted_uses(content)),
+        "use": _permitted_use_terms(content),
         "image": "yes" if record.thumbnail_url or record.media else "no",
         "language": _terms(_language(code) for code in record.languages),
         "licence": content.code,
-        "title_sort": sort_key(record.title.value, record.id),
+        "title_sort": title_key,
         "date_sort": f"{years[0] + 50_000 if years else 999_999:06d}\x00{record.id}".encode(),
-        "reuse_sort": f"{content.reuse.rank}\x00".encode()
-        + sort_key(record.title.value, record.id),
+        "reuse_sort": f"{content.reuse.rank}\x00".encode() + title_key,
         "title_display": record.title.value,
         "provider_name": record.provider,
         "rights_code": content.code,
@@ -210,6 +211,13 @@ def permitted_uses(rights: Rights) -> list[str]:
     if not rights.attribution and rights.public_domain:
         uses.append("no_attribution")
     return uses
+
+
+@functools.lru_cache(maxsize=1024)
+def _permitted_use_terms(rights: Rights) -> str:
+    """The ``use`` facet terms of a rights scope (records share a few scopes, and
+    assessing one takes longer than the rest of a document)."""
+    return _terms(permitted_uses(rights))
 
 
 def year_term(year: int) -> str:

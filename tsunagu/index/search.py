@@ -7,9 +7,9 @@ How a search runs (:meth:`SearchIndex.search`):
 2. each selected facet and the year range become bitsets too; the total and
    every facet count are ``bit_count()`` of intersections, so counting costs the
    same for ten hits or a million;
-3. only the page is ranked: Whoosh scores the query with the bitset as its
-   filter and a top-k collector, or the page is taken in a column's order
-   (:mod:`tsunagu.index.ordering`).
+3. only the page is kept: every hit is scored at once with numpy and the best
+   ``page × page_size`` are taken (:mod:`tsunagu.index.ranking`), or the page
+   is taken in a column's order (:mod:`tsunagu.index.ordering`).
 
 Facet counting is *multi-select* drill-down: a facet with no selected value is
 counted over the hits (query and every filter applied); a facet with selected
@@ -21,21 +21,25 @@ values always appear, with a count of 0 if need be.
 from __future__ import annotations
 
 import bisect
+import collections
 import logging
 import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from whoosh import query as wq
+import numpy as np
 
 from tsunagu.errors import IndexingError, QueryError, TsunaguError
 from tsunagu.index.analysis import analyze
 from tsunagu.index.bitsets import Bitsets, SegmentCache
+from tsunagu.index.blocks import Docnums, docnum_array
 from tsunagu.index.directory import IndexDirectory
+from tsunagu.index.facet_table import SPARSE_FRACTION, FacetTable
 from tsunagu.index.highlight import make_snippet
 from tsunagu.index.ordering import Ordering
 from tsunagu.index.query import SearchQuery, compile_text, query_words
+from tsunagu.index.ranking import rank_query
 from tsunagu.index.results import FacetValue, Hit, SearchResults
 from tsunagu.index.schema import (
     DECADE_FROM,
@@ -73,12 +77,37 @@ _ENUM_FACETS: dict[str, frozenset[str]] = {
 class _Snapshot:
     """An open searcher with everything cached for it."""
 
-    def __init__(self, searcher: Any, segments: SegmentCache) -> None:
+    def __init__(
+        self, searcher: Any, segments: SegmentCache, tables: dict[tuple[str, str], FacetTable]
+    ) -> None:
         self.searcher = searcher
         self.bits = Bitsets(searcher, segments)
-        self.ordering = Ordering(searcher)
+        self.ordering = Ordering(searcher, segments.arrays)
         self.providers: dict[str, str] | None = None
+        self.size = int(searcher.doc_count_all())
         self._decades: dict[str, tuple[list[int], list[int]]] = {}
+        alive = {segment_id for segment_id, _, _ in self.bits.segments}
+        for key in [key for key in tables if key[0] not in alive]:
+            del tables[key]
+        self._tables = tables
+
+    def facet_counts(self, facet: str, docnums: Docnums) -> dict[str, int]:
+        """Value → how many of ``docnums`` (ascending, live) have it, looked up
+        in each segment's :class:`FacetTable` (kept while the segment lives)."""
+        counts: collections.Counter[str] = collections.Counter()
+        segments = self.bits.segments
+        bounds = np.searchsorted(docnums, [offset for _, offset, _ in segments]).tolist()
+        for (segment_id, offset, size), first, stop in zip(
+            segments, bounds, [*bounds[1:], len(docnums)], strict=True
+        ):
+            if stop > first:
+                key = (segment_id, FACET_FIELDS[facet])
+                table = self._tables.get(key)
+                if table is None:
+                    values = self.bits.segment_values(segment_id, FACET_FIELDS[facet])
+                    table = self._tables[key] = FacetTable(values, size)
+                counts.update(table.counts(docnums[first:stop] - offset))
+        return dict(counts)
 
     def decades(self, field: str) -> tuple[list[int], list[int]]:
         """The decades of a decade field, ascending, and for each the documents of
@@ -116,6 +145,7 @@ class SearchIndex:
         self._snapshot: _Snapshot | None = None
         self._stamp: tuple[int, int] | None = None
         self._segments = SegmentCache()
+        self._tables: dict[tuple[str, str], FacetTable] = {}
 
     def search(self, query: SearchQuery) -> SearchResults:
         """One page of hits for ``query`` with its facet counts.
@@ -182,19 +212,28 @@ class SearchIndex:
             final &= facet_bits
         labels = _provider_labels(snapshot)
         facets = []
+        matched_docnums = None
         for facet in FACETS:
             base = matched
             for other, facet_bits in chosen.items():
                 if other != facet:
                     base &= facet_bits
-            counts = {
-                value: count
-                for value, value_bits in bits.values(FACET_FIELDS[facet]).items()
-                if (count := (base & value_bits).bit_count())
-            }
+            if base.bit_count() <= snapshot.size * SPARSE_FRACTION:  # few hits: look them up
+                if base is not matched:
+                    counts = snapshot.facet_counts(facet, docnum_array(base, snapshot.size))
+                else:
+                    if matched_docnums is None:
+                        matched_docnums = docnum_array(matched, snapshot.size)
+                    counts = snapshot.facet_counts(facet, matched_docnums)
+            else:
+                counts = {
+                    value: count
+                    for value, value_bits in bits.values(FACET_FIELDS[facet]).items()
+                    if (count := (base & value_bits).bit_count())
+                }
             facets.append((facet, _facet_values(facet, counts, selected.get(facet, ()), labels)))
         total = final.bit_count()
-        ranking, unpositioned = _rank_query(compiled)
+        ranking, unpositioned = rank_query(compiled)
         page, next_cursor = snapshot.ordering.page(
             ranking, final, total, query,
             filtered=unpositioned or final != matched or query.has_years,
@@ -223,7 +262,7 @@ class SearchIndex:
             return None
         log.info("opening search index %s", generation)
         searcher = self._directory.open(generation).searcher(weighting=_WEIGHTING)
-        self._snapshot = _Snapshot(searcher, self._segments)
+        self._snapshot = _Snapshot(searcher, self._segments, self._tables)
         return self._snapshot
 
     def _close(self) -> None:
@@ -231,27 +270,6 @@ class SearchIndex:
             self._snapshot.searcher.close()
         self._snapshot = None
         self._stamp = None
-
-
-def _rank_query(compiled: Any) -> tuple[Any, bool]:
-    """The query that ranks the hits, and whether it matches more than they are.
-
-    A phrase's positions were checked when its documents were found (the hits
-    bitset); ranking scores its words without positions (the same term
-    frequencies, a fraction of the cost), restricted to the hits.
-    """
-    if isinstance(compiled, wq.Phrase):
-        terms = [wq.Term(compiled.fieldname, word) for word in compiled.words]
-        return wq.And(terms, boost=compiled.boost), True
-    if isinstance(compiled, (wq.And, wq.Or)):
-        parts = [_rank_query(sub) for sub in compiled.subqueries]
-        if any(changed for _, changed in parts):
-            return type(compiled)([q for q, _ in parts], boost=compiled.boost), True
-        return compiled, False
-    if isinstance(compiled, wq.AndNot):
-        positive, changed = _rank_query(compiled.a)
-        return (wq.AndNot(positive, compiled.b), True) if changed else (compiled, False)
-    return compiled, False
 
 
 def _selected_bits(snapshot: _Snapshot, facet: str, values: tuple[str, ...]) -> int:

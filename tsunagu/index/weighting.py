@@ -35,6 +35,10 @@ class Weighting(scoring.BM25F):  # type: ignore[misc]
             scorer.dfl = _length_lookup(searcher, fieldname)
         return scorer
 
+    def field_b(self, fieldname: str) -> float:
+        """The length normalization B of ``fieldname``."""
+        return float(self._field_B.get(fieldname, self.B))
+
 
 def _length_lookup(searcher: Any, fieldname: str) -> Any:
     """``docnum → searcher.doc_field_length(docnum, fieldname, 1)`` of a segment

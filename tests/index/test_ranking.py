@@ -1,0 +1,173 @@
+"""Ranking with numpy: Whoosh's BM25F scores for every hit, an exact top-k, ties by id."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from whoosh import query as wq
+
+from tsunagu.index import Indexer, SearchIndex, SearchQuery
+from tsunagu.index.bitsets import BitsetFilter, Bitsets, SegmentCache, iter_docnums
+from tsunagu.index.directory import IndexDirectory
+from tsunagu.index.query import compile_text
+from tsunagu.index.ranking import Ranking, rank_query
+from tsunagu.index.weighting import Weighting
+from tsunagu.records import Record
+
+#: Queries of every kind the query language compiles (words, OR, NOT, one CJK
+#: character, romaji prefixes, fielded, exact).
+TEXTS = ("富嶽", "富嶽 山水", "富嶽 OR 神奈川", "富嶽 -山水", "嶽", "fugaku", "title:富嶽",
+         "description:富嶽", "Thames", "北斎")
+
+
+def _common_records(make: Callable[..., Record]) -> list[Record]:
+    """400 records sharing a word (several posting blocks), in titles of a few
+    lengths (so many scores tie) and in some descriptions."""
+    return [
+        make(
+            f"c{n:03d}",
+            f"富嶽 {'山水 ' * (n % 4)}図",
+            source=("ndl", "tnm", "tate")[n % 3],
+            title_alt=("ふがく",) if n % 5 == 0 else (),
+            description="富嶽を望む" if n % 3 == 0 else None,
+        )
+        for n in range(400)
+    ]
+
+
+@pytest.fixture
+def segmented(tmp_path: Path, make: Callable[..., Record], records: list[Record]) -> Path:
+    """An index in several segments, with deleted and replaced records."""
+    index_dir = tmp_path / "index"
+    common = _common_records(make)
+    indexer = Indexer(index_dir)
+    indexer.rebuild([*records, *common[:250]], seq=1)
+    indexer.update([(r.id, r) for r in common[250:]], seq=2)
+    indexer.update([(r.id, None) for r in common[::7]], seq=3)
+    indexer.update([(r.id, r) for r in common[1::9]], seq=4)
+    return index_dir
+
+
+class _Opened:
+    def __init__(self, index_dir: Path) -> None:
+        directory = IndexDirectory(index_dir)
+        generation = directory.current()
+        assert generation is not None
+        self.ix = directory.open(generation)
+        self.searcher = self.ix.searcher(weighting=Weighting())
+        segments = SegmentCache()
+        self.bits = Bitsets(self.searcher, segments)
+        ids = self.searcher.reader().column_reader("id")
+        self.record_id: Callable[[int], str] = lambda d: str(ids[d])
+        self.ranking = Ranking(self.searcher, segments.arrays)
+
+    def whoosh_scores(self, q: Any, hits: int) -> dict[int, float]:
+        """Whoosh's own scores, every hit scored (prefixes spelled out as an Or)."""
+        spelled = _spelled_out(q, self.searcher.reader())
+        results = self.searcher.search(spelled, limit=None, filter=BitsetFilter(hits))
+        return {docnum: score for score, docnum in results.top_n}
+
+    def ranked(self, text: str) -> tuple[Any, int, list[tuple[tuple[float, str], int]]]:
+        """The ranking query of ``text``, its hits, and Whoosh's exhaustive order of them."""
+        compiled = compile_text(text)
+        q, _ = rank_query(compiled)
+        hits = self.bits.query(compiled)
+        scores = self.whoosh_scores(q, hits)
+        return q, hits, sorted(((-round(s, 9), self.record_id(d)), d) for d, s in scores.items())
+
+
+def _spelled_out(q: Any, reader: Any) -> Any:
+    """``q`` with each prefix replaced by the terms it expands to (boosted as one)."""
+    if isinstance(q, wq.Prefix):
+        terms = [wq.Term(q.fieldname, t) for t in reader.expand_prefix(q.fieldname, q.text)]
+        if len(terms) == 1:
+            return wq.Term(q.fieldname, terms[0].text, boost=q.boost)
+        return wq.Or(terms, boost=q.boost) if terms else wq.NullQuery
+    if isinstance(q, wq.AndNot):
+        return wq.AndNot(_spelled_out(q.a, reader), _spelled_out(q.b, reader))
+    if isinstance(q, (wq.And, wq.Or)):
+        return type(q)([_spelled_out(s, reader) for s in q.subqueries], boost=q.boost)
+    return q
+
+
+@pytest.fixture
+def opened(segmented: Path) -> Iterator[_Opened]:
+    found = _Opened(segmented)
+    assert len(found.searcher.leaf_searchers()) > 1  # really several segments
+    yield found
+    found.searcher.close()
+    found.ix.close()
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_every_hit_scores_as_whoosh_scores_it(opened: _Opened, exact: bool) -> None:
+    compared = 0
+    for text in TEXTS:
+        compiled = compile_text(text, exact=exact)
+        q, _ = rank_query(compiled)
+        assert Ranking.supports(q), text
+        hits = opened.bits.query(compiled)
+        got = opened.ranking.scores(q, hits)
+        expected = opened.whoosh_scores(q, hits)
+        assert got.keys() == expected.keys() == set(iter_docnums(hits)), text
+        for docnum, score in expected.items():
+            assert got[docnum] == pytest.approx(score, rel=1e-12), (text, docnum)
+        compared += len(got)
+    assert compared > 1000
+
+
+@pytest.mark.parametrize("text", ["富嶽", "富嶽 OR 神奈川", "嶽", "fugaku"])
+def test_the_best_hits_are_whoosh_exhaustive_order(opened: _Opened, text: str) -> None:
+    q, hits, expected = opened.ranked(text)
+    scores = [key[0] for key, _ in expected]
+    assert len(set(scores)) < len(scores) / 4  # many ties, broken by record id
+    for count in (1, 7, 20, 100, len(expected), len(expected) + 5):
+        assert opened.ranking.best(q, hits, count) == expected[:count], count
+
+
+def test_paging_after_a_key_continues_the_order(opened: _Opened) -> None:
+    q, hits, expected = opened.ranked("富嶽 OR 神奈川")
+    for start in (1, 19, 20, 133, len(expected) - 1):
+        after = expected[start - 1][0]
+        assert opened.ranking.best(q, hits, 20, after) == expected[start : start + 20], start
+    assert opened.ranking.best(q, hits, 20, expected[-1][0]) == []
+
+
+def test_only_the_hits_are_ranked(opened: _Opened) -> None:
+    q = compile_text("富嶽")
+    hits = opened.bits.query(q) & opened.bits.term("provider_id", "tate")
+    best = opened.ranking.best(q, hits, 1000)
+    assert 0 < len(best) == hits.bit_count()
+    assert all(record_id.startswith("tate-") for (_, record_id), _ in best)
+    assert opened.ranking.best(q, 0, 10) == []
+
+
+def test_queries_it_cannot_rank_are_recognized() -> None:
+    assert Ranking.supports(wq.AndNot(wq.Every(), wq.Term("title", "x")))
+    assert not Ranking.supports(wq.Phrase("title", ["富嶽", "嶽山"]))
+    assert not Ranking.supports(wq.Or([wq.Term("title", "a"), wq.Term("title", "b")], scale=0.5))
+    assert not Ranking.supports(wq.Every("title"))
+
+
+def test_result_pages_and_cursors_walk_every_hit_once_in_order(segmented: Path) -> None:
+    opened = _Opened(segmented)
+    expected = [record_id for (_, record_id), _ in opened.ranked("富嶽")[2]]
+    index = SearchIndex(segmented)
+    walked: list[str] = []
+    results = index.search(SearchQuery("富嶽", page_size=50))
+    assert results.total == len(expected)
+    assert [h.id for h in index.search(SearchQuery("富嶽", page=3, page_size=50)).hits] == (
+        expected[100:150]
+    )
+    while True:
+        walked += [hit.id for hit in results.hits]
+        if results.next_cursor is None:
+            break
+        results = index.search(SearchQuery("富嶽", page_size=50, cursor=results.next_cursor))
+    assert walked == expected
+    index.close()
+    opened.searcher.close()
+    opened.ix.close()
