@@ -175,7 +175,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
-        start = dt.datetime(2024, 1, 1)
+        # Datestamps from yesterday: the whole feed is one harvest window (a first
+        # harvest from an old earliestDatestamp is listed in windows of
+        # ``Settings.window_days``, and the replay server ignores from/until).
+        start = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0) - dt.timedelta(days=1)
         feed = write_feed(directory / "bench.jsonl", (
             FeedRecord(f"oai:bench.example:{n:06d}", start + dt.timedelta(seconds=n),
                        DC.format(n=n, y=n % 100).encode(), ("prints",))

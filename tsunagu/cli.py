@@ -1,6 +1,6 @@
 """The ``tsunagu`` command line: the only place that configures logging.
 
-Subcommands: ``source add|list|remove|publish|unpublish``, ``harvest``, ``map``,
+Subcommands: ``source add|list|harvesting|profile|remove|publish|unpublish``, ``harvest``, ``map``,
 ``index``, ``serve``, ``demo``, ``user add|list``, ``institution add|list``,
 ``worker`` and ``health``. Errors from the stages are caught here and printed as
 one clear line with exit status 2 (usage) or 1 (failure).
@@ -48,10 +48,33 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--sector", required=True, choices=[s.value for s in Sector])
     add.add_argument("--set", dest="sets", action="append", default=[],
                      help="harvest only this set (repeatable)")
+    add.add_argument("--exclude-set", dest="exclude_sets", action="append", default=[],
+                     help="leave out records in this set (repeatable)")
+    add.add_argument("--window-days", type=int, help="harvest long ranges in windows of N "
+                     "days (0: one window; default: 30)")
     add.add_argument("--default-rights", help="rights URI/text for records that state none")
     add.add_argument("--metadata-rights", help="the licence of the metadata itself")
     add.add_argument("--replace", action="store_true", help="update an existing source")
     source_commands.add_parser("list", help="list registered sources")
+    harvesting = source_commands.add_parser(
+        "harvesting", help="show or change a source's sets, excluded sets and window size",
+        description="Changing the sets (harvested or left out) makes the next harvest a full "
+                    "one; records of a set left out are then tombstoned (behind the "
+                    "mass-deletion guard).")
+    harvesting.add_argument("id")
+    harvesting.add_argument("--set", dest="sets", action="append",
+                            help="harvest only this set (repeatable; replaces the list)")
+    harvesting.add_argument("--all-sets", action="store_true",
+                            help="harvest the whole repository, not chosen sets")
+    harvesting.add_argument("--exclude-set", dest="exclude_sets", action="append",
+                            help="leave out records in this set (repeatable; replaces the "
+                                 "list)")
+    harvesting.add_argument("--no-exclusions", action="store_true",
+                            help="leave out no set")
+    harvesting.add_argument("--window-days", type=int,
+                            help="windows of N days for long ranges (0: one window)")
+    harvesting.add_argument("--default-window", action="store_true",
+                            help="windows of the default size again")
     profile = source_commands.add_parser(
         "profile", help="set a source's mapping profile (then run `tsunagu map ID`)")
     profile.add_argument("id")
@@ -306,8 +329,15 @@ def _source(pipeline: Pipeline, args: argparse.Namespace) -> int:
             id=args.id, name=args.name, name_en=args.name_en, base_url=args.url,
             metadata_prefix=args.prefix, sector=Sector(args.sector), set_specs=tuple(args.sets),
             default_rights=args.default_rights, metadata_rights=args.metadata_rights,
+            exclude_sets=tuple(args.exclude_sets), window_days=args.window_days,
         ), replace=args.replace)
+        if args.replace and (args.exclude_sets or args.window_days is not None):
+            pipeline.store.sources.set_harvesting(
+                args.id, exclude_sets=tuple(args.exclude_sets) or None,
+                window_days=args.window_days)
         print(f"registered {args.id}")
+    elif args.source_command == "harvesting":
+        _harvesting(pipeline, args)
     elif args.source_command == "list":
         counts = pipeline.store.records.counts_by_source()
         for source in pipeline.store.sources.list():
@@ -328,6 +358,34 @@ def _source(pipeline: Pipeline, args: argparse.Namespace) -> int:
                   else pipeline.unpublish)(args.id)
         print(f"{args.source_command}ed {args.id}; index: {update.documents} documents")
     return 0
+
+
+def _harvesting(pipeline: Pipeline, args: argparse.Namespace) -> None:
+    """``source harvesting ID [...]``: show, or change, what a source harvests."""
+    store = pipeline.store
+    sets = () if args.all_sets else tuple(args.sets) if args.sets else None
+    excluded = () if args.no_exclusions else tuple(args.exclude_sets) if (
+        args.exclude_sets) else None
+    if any(value is not None for value in (sets, excluded, args.window_days)) or (
+            args.default_window):
+        checkpoint = store.runs.checkpoint(args.id)
+        if checkpoint is not None:  # its windows and sets were planned with the old values
+            raise ConfigError(f"run {checkpoint.run_id} of {args.id} is unfinished; let it "
+                              f"finish (`tsunagu harvest {args.id}`) before changing this",
+                              source_id=args.id)
+        before = store.sources.get(args.id)
+        source = store.sources.set_harvesting(args.id, set_specs=sets, exclude_sets=excluded,
+                                              window_days=args.window_days,
+                                              default_window=args.default_window)
+        if (source.set_specs, source.exclude_sets) != (before.set_specs, before.exclude_sets):
+            print(f"the sets of {args.id} changed: its next harvest is a full one")
+    else:
+        source = store.sources.get(args.id)
+    days = source.window_days
+    print(f"sets: {', '.join(source.set_specs) or '(the whole repository)'}")
+    print(f"excluded sets: {', '.join(source.exclude_sets) or '(none)'}")
+    print("windows: " + ("one window" if days == 0 else f"{days} days" if days is not None
+                         else f"{pipeline.settings.window_days} days (the default)"))
 
 
 def _accounts(pipeline: Pipeline, args: argparse.Namespace) -> int:

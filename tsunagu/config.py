@@ -52,15 +52,24 @@ class Settings:
     harvest_workers: int = 4
     #: Records a run may quarantine (parse or mapping failures) before it stops.
     error_budget: int = 100
+    #: Processes that build the segments of an index rebuild (``TSUNAGU_INDEX_PROCS``;
+    #: default: two, or one on a single-core machine).
+    index_procs: int = dataclasses.field(default_factory=lambda: _default_index_procs())
     #: Empty pages in a row that carry a token before the list counts as a loop.
     max_empty_pages: int = 20
     #: Fetch the next ListRecords page while the current one is stored (one request
-    #: in flight per source, so politeness is unchanged).
+    #: in flight per source, so politeness is unchanged), and store pages on a writer
+    #: thread of their own (:mod:`tsunagu.store.writer`); ``False`` turns both off:
+    #: pages are fetched, parsed and stored one after the other in the run's thread.
     prefetch_pages: bool = True
     #: Validate every harvested page against the OAI-PMH schema and its records against
     #: their format's schema (``TSUNAGU_VALIDATE_ALL_PAGES``); otherwise only the first
     #: page of a run and the pages that needed repair. Findings are run warnings.
     validate_all_pages: bool = False
+    #: A long range (a first or full harvest from ``earliestDatestamp``, a long gap since
+    #: the last run) is listed in windows of this many days, one after the other, each
+    #: checkpointed (``0``: one window); a source's ``window_days`` overrides it.
+    window_days: int = 30
     #: Incremental windows start this much before the last high-water mark (second
     #: granularity; day-granularity servers overlap by one day).
     overlap_seconds: int = 3600
@@ -124,10 +133,15 @@ class Settings:
             request_delay=_number(env, "TSUNAGU_REQUEST_DELAY", cls.request_delay),
             response_deadline=_number(env, "TSUNAGU_RESPONSE_DEADLINE", cls.response_deadline),
             harvest_workers=int(_number(env, "TSUNAGU_HARVEST_WORKERS", cls.harvest_workers)),
+            index_procs=max(1, int(_number(env, "TSUNAGU_INDEX_PROCS", _default_index_procs()))),
             validate_all_pages=_flag(env, "TSUNAGU_VALIDATE_ALL_PAGES"),
             secret_key=env.get("TSUNAGU_SECRET_KEY") or None,
             password_hashing=env.get("TSUNAGU_PASSWORD_HASHING", "").strip() or "standard",
         )
+
+
+def _default_index_procs() -> int:
+    return min(2, os.cpu_count() or 1)
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

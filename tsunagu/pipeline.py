@@ -277,7 +277,7 @@ class Pipeline:
 
     def update_index(self, *, rebuild: bool = False) -> IndexUpdate:
         """Bring the index up to date with the store (rebuild it if asked or needed)."""
-        indexer = Indexer(self.settings.index_dir)
+        indexer = Indexer(self.settings.index_dir, procs=self.settings.index_procs)
         applied = indexer.applied_seq()
         last = self.store.records.last_seq()
         # Only published sources reach the index; a record of a draft source counts

@@ -315,6 +315,12 @@ class Source:
     #: BCP 47 tags of the languages the records are written in.
     languages: tuple[str, ...] = ()
     profile: MappingProfile = MappingProfile()
+    #: Sets whose records are left out: a record whose header names any of them is
+    #: not stored (``set_specs`` are the sets harvested; empty: the whole repository).
+    exclude_sets: tuple[str, ...] = ()
+    #: Days per window a long range is harvested in (``None``: ``Settings.window_days``;
+    #: ``0``: one window); NDL Search, e.g., allows windows of at most a year.
+    window_days: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)

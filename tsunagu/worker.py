@@ -4,7 +4,8 @@ A published OAI-PMH source whose schedule is not ``manual`` is due when it was
 never harvested, or when its latest run started at least one schedule interval
 ago (a failed run is tried again after at most an hour). Held sources (a run
 waits for approval) and parked ones (``resume_after`` in the future) are left
-alone; the harvester skips them too. After harvesting, the index is updated.
+alone; the harvester skips them too. The rule is that of ``next_due`` in
+:mod:`tsunagu.store.health`, which the worker reads. After harvesting, the index is updated.
 Only one worker runs per data directory (an exclusive lock on ``worker.lock``).
 """
 
@@ -18,40 +19,26 @@ import threading
 from collections.abc import Iterator
 
 from tsunagu.errors import ConfigError, TsunaguError
-from tsunagu.institutions import is_linked, refresh_linked_feed
+from tsunagu.institutions import refresh_linked_feed
 from tsunagu.pipeline import Pipeline
 from tsunagu.records import FeedKind, Source, SourceStatus
 from tsunagu.store import HarvestRun, Store
+from tsunagu.store.health import source_health
 
 logger = logging.getLogger(__name__)
 
-RETRY_FAILED_SECONDS = 3600
 _FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def due_sources(store: Store, now: dt.datetime | None = None) -> list[Source]:
-    """The sources the worker should harvest at ``now``."""
-    moment = (now or dt.datetime.now(dt.UTC)).strftime(_FORMAT)
-    due: list[Source] = []
-    for source in store.sources.list(status=SourceStatus.PUBLISHED):
-        interval = source.schedule.interval_seconds
-        if interval is None or (source.kind is not FeedKind.OAI_PMH and not is_linked(source)):
-            continue
-        if store.runs.held(source.id) is not None:
-            continue
-        latest = store.runs.latest(source.id)
-        if latest is None:
-            due.append(source)
-            continue
-        if latest.status == "parked":
-            if (latest.resume_after or "") <= moment:
-                due.append(source)
-            continue
-        wait = min(interval, RETRY_FAILED_SECONDS) if latest.status == "failed" else interval
-        started = dt.datetime.strptime(latest.started_at, _FORMAT).replace(tzinfo=dt.UTC)
-        if (started + dt.timedelta(seconds=wait)).strftime(_FORMAT) <= moment:
-            due.append(source)
-    return due
+    """The sources the worker should harvest at ``now``: those whose ``next_due``
+    (:func:`tsunagu.store.health.source_health`, the same rule ``tsunagu health``
+    shows) has come."""
+    moment = now or dt.datetime.now(dt.UTC)
+    published = store.sources.list(status=SourceStatus.PUBLISHED)
+    due = {item.source_id for item in source_health(store.db, published, moment)
+           if item.next_due is not None and item.next_due <= moment.strftime(_FORMAT)}
+    return [source for source in published if source.id in due]
 
 
 def run_once(pipeline: Pipeline, now: dt.datetime | None = None) -> list[HarvestRun]:

@@ -48,8 +48,7 @@ class ReplayServer:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/oai"
+        return f"http://127.0.0.1:{self._server.server_port}/oai"  # bound to 127.0.0.1
 
     def __enter__(self) -> ReplayServer:
         self._thread.start()

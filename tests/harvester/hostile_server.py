@@ -7,7 +7,8 @@ sets, two per page), and misbehaves on request: a :class:`Fault` applies to the
 n-th request of its verb (counting every request, retries included) or to every
 request from then on (``times=None``). Lists that are too long for it fail:
 ``max_list`` (503 for a list of more records), ``token_pages`` (tokens past that
-many pages are refused), ``poison`` (503 for any list holding that record).
+many pages are refused), ``poison`` (503 for any list holding that record),
+``token_lifetime`` (a token is refused that many seconds after it was sent).
 Real sockets: stalls, dropped connections, trickled and truncated bodies are
 what a client really sees.
 """
@@ -76,8 +77,9 @@ class HostileServer:
     def __init__(self, items: list[Item], *, page_size: int = 10, granularity: str = SECOND,
                  deleted_record: str = "persistent", faults: list[Fault] | None = None,
                  formats: tuple[str, ...] | None = ("oai_dc",), list_sets: bool = True,
-                 earliest: str = "2000-01-01T00:00:00Z", max_list: int | None = None,
-                 token_pages: int | None = None, poison: str | None = None) -> None:
+                 earliest: str = "2026-11-01T00:00:00Z", max_list: int | None = None,
+                 token_pages: int | None = None, poison: str | None = None,
+                 token_lifetime: float | None = None) -> None:
         self.items = items
         self.page_size = page_size
         self.formats = formats  # None: ListMetadataFormats answered badVerb
@@ -86,6 +88,8 @@ class HostileServer:
         self.max_list = max_list
         self.token_pages = token_pages
         self.poison = poison
+        self.token_lifetime = token_lifetime  # seconds a token is honoured after it is sent
+        self.issued: dict[str, float] = {}  # token -> when it was last sent
         self.verb_requests: dict[str, int] = {}
         self.granularity = granularity
         self.deleted_record = deleted_record
@@ -114,8 +118,7 @@ class HostileServer:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/oai"
+        return f"http://127.0.0.1:{self._server.server_port}/oai"  # bound to 127.0.0.1
 
     def __enter__(self) -> HostileServer:
         self._thread.start()
@@ -218,6 +221,10 @@ class HostileServer:
             return self._error("badVerb", f"no {verb} here")
         if fault is not None and fault.kind == "expire" and "resumptionToken" in query:
             return self._error("badResumptionToken", "the token has expired")
+        if "resumptionToken" in query and self.token_lifetime is not None and (
+                time.monotonic() - self.issued.get(query["resumptionToken"], 0.0)
+                > self.token_lifetime):
+            return self._error("badResumptionToken", "the token has expired")
         if "resumptionToken" in query:
             try:
                 offset_text, from_, until, set_spec = query["resumptionToken"].split("|")
@@ -259,6 +266,8 @@ class HostileServer:
         if fault is not None and fault.kind == "bad_record" and records:
             records[0] = records[0].replace("</dc:title>", "</dc:titel>")
         more = next_offset < len(selected) or (fault is not None and fault.kind == "empty")
+        if more:
+            self.issued[token] = time.monotonic()
         token_xml = (f'<resumptionToken completeListSize="{len(selected)}" cursor="{offset}">'
                      f"{escape(token)}</resumptionToken>" if more else
                      f'<resumptionToken completeListSize="{len(selected)}"/>')

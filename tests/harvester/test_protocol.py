@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from conftest import zenodo
 from lxml import etree
@@ -119,3 +121,32 @@ def test_records_without_header_or_identifier_are_rejected_with_their_bytes() ->
     assert [r.reason for r in page.rejected] == ["a <record> has no <header>",
                                                  "a record header has no identifier"]
     assert b"no header" in page.rejected[0].raw
+
+
+def test_record_parts_out_of_the_usual_order_are_still_found_by_name() -> None:
+    # <metadata> before <header>, and a foreign <metadata> before the OAI one: the first
+    # of each local name counts, as for any other layout.
+    body = (
+        b'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>2024-01-01'
+        b'</responseDate><ListRecords>'
+        b'<record><metadata><dc xmlns="urn:dc">1</dc></metadata>'
+        b'<header><identifier>oai:x:1</identifier></header></record>'
+        b'<record><header><identifier>oai:x:2</identifier></header>'
+        b'<y:metadata xmlns:y="urn:y"><dc xmlns="urn:dc">foreign</dc></y:metadata>'
+        b'<metadata><dc xmlns="urn:dc">oai</dc></metadata></record>'
+        b'</ListRecords></OAI-PMH>'
+    )
+    first, second = parse_list_records(body, source_id="x", metadata_prefix="oai_dc").records
+    assert (first.oai_identifier, first.xml) == (
+        "oai:x:1", b'<dc xmlns="urn:dc">1</dc>')
+    assert (second.oai_identifier, second.xml) == (
+        "oai:x:2", b'<dc xmlns="urn:dc" xmlns:y="urn:y">foreign</dc>')
+
+
+def test_pages_parsed_in_several_threads_at_once_match_a_serial_parse() -> None:
+    bodies = [zenodo("list_records__00_200.body")] * 8
+    serial = [parse_list_records(b, source_id="z", metadata_prefix="oai_dc") for b in bodies]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        parallel = list(pool.map(
+            lambda b: parse_list_records(b, source_id="z", metadata_prefix="oai_dc"), bodies))
+    assert parallel == serial and len(serial[0].records) == 50

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import socket
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -138,3 +140,45 @@ def test_the_response_deadline_is_read_from_the_environment() -> None:
     env = {"TSUNAGU_RESPONSE_DEADLINE": "42"}
     assert Settings.from_env(env, data_dir="/tmp/x").response_deadline == 42.0
     assert Settings.from_env({}, data_dir="/tmp/x").response_deadline == 300.0
+
+
+class _Resolver:
+    """``socket.getaddrinfo`` for made-up host names: the SSRF guard's question gets
+    ``answers[host]``, the connection itself goes to 127.0.0.1 (the test server)."""
+
+    def __init__(self, answers: dict[str, str]) -> None:
+        self.answers = answers
+        self.asked: list[str] = []
+        self._real = socket.getaddrinfo
+
+    def __call__(self, host: str, port: object, family: int = 0, type: int = 0,
+                 proto: int = 0, flags: int = 0) -> list[Any]:
+        if host not in self.answers:
+            return self._real(host, port, family, type, proto, flags)
+        if proto == socket.IPPROTO_TCP:  # check_url
+            self.asked.append(host)
+            return [(socket.AF_INET, socket.SOCK_STREAM, proto, "",
+                     (self.answers[host], port))]
+        return self._real("127.0.0.1", port, family, type, proto, flags)
+
+
+def test_the_guard_resolves_a_host_once_per_run_and_checks_every_new_host(
+        replay, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    resolver = _Resolver({"oai.example.org": "93.184.216.34", "inside.example.org": "10.0.0.7"})
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    target = replay(lambda query: (200, {}, b"<ok/>"))
+    port = target.url.split(":")[2].split("/")[0]
+    hop = replay(lambda query: (302, {"Location": f"http://inside.example.org:{port}/oai"}, b""))
+    hop_port = hop.url.split(":")[2].split("/")[0]
+    public = dataclasses.replace(settings, allow_private_hosts=False)
+    with HttpTransport(public) as transport:
+        for token in ("a", "b", "c"):
+            response = transport.get(f"http://oai.example.org:{port}/oai",
+                                     {"verb": "ListRecords", "resumptionToken": token})
+            assert response.body == b"<ok/>"
+        assert resolver.asked == ["oai.example.org"]  # three requests, one resolution
+        # A redirect to a host not seen yet is resolved and refused (private address).
+        with pytest.raises(BlockedAddressError, match=r"10\.0\.0\.7"):
+            transport.get(f"http://oai.example.org:{hop_port}/oai", {"verb": "Identify"})
+        assert resolver.asked == ["oai.example.org", "oai.example.org", "inside.example.org"]
+    assert [entry.status for entry in transport.log] == [200, 200, 200, 302]

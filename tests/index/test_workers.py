@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from whoosh import index as whoosh_index
 from tsunagu.errors import IndexingError
 from tsunagu.index import Indexer, SearchIndex, SearchQuery
 from tsunagu.index.schema import build_schema
-from tsunagu.index.workers import write_segments
+from tsunagu.index.workers import usable_procs, write_segments
 from tsunagu.records import LangString, Record
 
 
@@ -47,6 +48,7 @@ def dump(path: Path) -> list[Any]:
 
 def build(path: Path, records: list[Record], procs: int, batch_size: int) -> int:
     path.mkdir()
+    assert usable_procs(procs) == procs  # the processes are really used here
     ix = whoosh_index.create_in(str(path), build_schema())
     count = write_segments(ix, records, procs=procs, batch_size=batch_size)
     segments = len(ix._read_toc().segments)
@@ -106,3 +108,18 @@ def test_a_record_that_fails_leaves_the_index_as_it_was(
     assert indexer.doc_count() == len(records)
     assert indexer.applied_seq() == 1
     assert not (tmp_path / "ix" / "gen-00000003").exists()  # the failed one is gone
+
+
+def test_a_process_with_other_threads_writes_in_itself() -> None:
+    assert usable_procs(2) == 2
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert usable_procs(2) == 1  # e.g. the site, with its server threads: no fork
+        assert usable_procs(1) == 1
+    finally:
+        release.set()
+        other.join()
+    assert usable_procs(2) == 2
+    assert usable_procs(0) == 1

@@ -81,7 +81,8 @@ def approve(store: Store, source_id: str, run_id: int, on_page: PageHook) -> Har
 
 
 def reject(store: Store, source_id: str, run_id: int) -> HarvestRun:
-    """Drop a held run's deletions (a person said no); the high-water mark stays."""
+    """Drop a held run's deletions (a person said no); the high-water mark stays where the
+    run's completed windows moved it (the last window is listed again next time)."""
     _held(store, source_id, run_id)
     with store.db.transaction():
         dropped = store.raw.discard_pending(run_id)

@@ -1,13 +1,16 @@
-"""One harvest run of one source: window, sets, pages, checkpoints and the run record.
+"""One harvest run of one source: windows, sets, pages, checkpoints and the run record.
 
-Each page is stored in one SQLite transaction together with whatever the
-caller's ``on_page`` hook writes (the pipeline maps the records there), the
-page's quarantined records, the run's counters, request log and changes, and
-the checkpoint; so a crash at any moment loses nothing and duplicates nothing:
-a re-run resumes from the checkpoint's token. Deletions are staged and applied
-when the window completes, behind the mass-deletion guard
-(:mod:`tsunagu.harvester.deletions`); the high-water mark that the next
-incremental harvest starts ``from`` moves only then.
+The run's range (from the high-water mark minus an overlap, or from the beginning
+for a full harvest, until the server's clock) is listed as windows of
+``window_days`` (the source's, else ``Settings.window_days``) planned up front
+(:class:`~tsunagu.harvester.windows.WindowPlan`): each window over every set,
+window after window. Each page is stored in one SQLite transaction with its
+checkpoint (:mod:`tsunagu.harvester.pages`), so a crash at any moment loses and
+duplicates nothing: a re-run resumes from the checkpoint's token, in its window.
+The high-water mark that the next incremental harvest starts ``from`` moves
+forward as each window completes, with the window's last page. Deletions are
+staged and applied when the whole run completes, behind the mass-deletion guard
+(:mod:`tsunagu.harvester.deletions`).
 
 A server asking for a longer wait than a run may block, or the run's deadline,
 *parks* the source: the run stops with its checkpoint and ``resume_after``, and
@@ -15,11 +18,9 @@ harvests before that time skip the source instead of asking again.
 
 Before listing, the source's prefix and sets are checked against the server's
 ListMetadataFormats and ListSets (:func:`~tsunagu.harvester.probe.check_source`).
-A window that keeps failing (retries exhausted, or its restarts after rejected
-tokens used up) is split in two by time, down to the server's granularity, if
-the server still answers Identify; the parts are listed left to right, each page
-checkpointed with its part, and the high-water mark still moves only when the
-whole window is complete.
+A part of a window that keeps failing (retries exhausted, or its restarts after
+rejected tokens used up) is split in two by time (:mod:`tsunagu.harvester.splitting`);
+the parts are listed left to right, each page checkpointed with its part.
 """
 
 from __future__ import annotations
@@ -28,15 +29,13 @@ import dataclasses
 import functools
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from tsunagu.config import Settings
 from tsunagu.errors import (
     BlockedAddressError,
     DeadlineExceededError,
-    ErrorBudgetExceededError,
-    HarvestError,
     OAIError,
     ResponseTooLargeError,
     SourceParkedError,
@@ -47,38 +46,28 @@ from tsunagu.harvester.client import OAIClient
 from tsunagu.harvester.conformance import ConformanceCheck
 from tsunagu.harvester.deletions import PageHook, apply_deletions, guard_message
 from tsunagu.harvester.lock import source_lock
+from tsunagu.harvester.pages import PageStore, Progress, ProgressHook
 from tsunagu.harvester.politeness import HostGates
 from tsunagu.harvester.probe import check_source
-from tsunagu.harvester.protocol import Identity, RecordPage, parse_identify
+from tsunagu.harvester.protocol import Identity
+from tsunagu.harvester.splitting import Splitter, label
 from tsunagu.harvester.windows import (
     Window,
+    WindowPlan,
     as_days,
     parse_datestamp,
     plan_window,
     rest_of,
-    split_window,
 )
 from tsunagu.records import Source
-from tsunagu.store import ChangeKind, Checkpoint, HarvestRun, Store, utc_now
+from tsunagu.store import Checkpoint, HarvestRun, Store, utc_now
 from tsunagu.store.writer import WriteBehind
+
+__all__ = ["Progress", "ProgressHook", "harvest_source"]
 
 logger = logging.getLogger(__name__)
 
 MAX_RESTARTS = 2  # window restarts per set after rejected resumption tokens
-_CHANGE_NAMES = {kind: kind.value for kind in ChangeKind}  # run counters by change
-
-
-@dataclasses.dataclass(frozen=True)
-class Progress:
-    """Progress of a running harvest, for the CLI."""
-
-    source_id: str
-    pages: int
-    records: int
-    complete_list_size: int | None
-
-
-ProgressHook = Callable[[Progress], None]
 
 
 def harvest_source(
@@ -141,15 +130,16 @@ class _Run:
         self.settings = settings
         self.oai = oai
         self.on_page = on_page
-        self.progress = progress
+        self.pages_store = PageStore(store, source, settings, on_page=on_page,
+                                     count_requests=self._count_requests, progress=progress)
         self.run_id = 0
         self.pages = 0
-        self.records = 0
         self.counted_requests = 0
         self.sent_token: str | None = None
         self.deadline = 0.0
-        self.earliest: str | None = None  # Identify's earliestDatestamp, to split windows
+        self.splitter = Splitter(source, oai.transport, earliest=None, issue=self._issue)
         self.conformance = ConformanceCheck(store, settings)
+        self.plan = WindowPlan(Window(None, ""), 0)  # set when the listing starts
 
     def execute(self, *, full: bool, latest: HarvestRun | None) -> None:
         source, store = self.source, self.store
@@ -161,7 +151,7 @@ class _Run:
             store.runs.finish(latest.id, "failed", "interrupted before its first page")
         try:
             identity = self.oai.identify()
-            self.earliest = identity.earliest_datestamp
+            self.splitter.earliest = identity.earliest_datestamp
             if checkpoint is not None:
                 self.run_id, self.pages = checkpoint.run_id, checkpoint.pages
                 store.runs.resume(self.run_id)
@@ -183,7 +173,7 @@ class _Run:
                 self.run_id = store.runs.start(source.id, window.from_, window.until, full=full)
             if checkpoint is None or checkpoint.stage == "listing":
                 self._check_source()
-                window = self._sets(window, checkpoint)
+                window = self._windows(window, checkpoint)
             self._complete(window, full=full)
         except SourceParkedError as exc:
             wait = min(exc.wait_seconds, self.settings.max_park_seconds)
@@ -195,6 +185,11 @@ class _Run:
         finally:
             if self.run_id:
                 with store.db.transaction():
+                    if self.pages_store.excluded:
+                        store.runs.log.add_issue(
+                            self.run_id, None, "excluded",
+                            f"{self.pages_store.excluded} records in excluded sets "
+                            f"({', '.join(source.exclude_sets)}) were not stored")
                     self._count_requests()
                     store.runs.add_counts(self.run_id, seconds=time.monotonic() - started)
 
@@ -224,6 +219,27 @@ class _Run:
             logger.warning("%s: %s", self.source.id, warning)
             self.store.runs.log.add_issue(self.run_id, None, "check", warning)
 
+    def _windows(self, run_window: Window, checkpoint: Checkpoint | None) -> Window:
+        """List the run's windows in order, each over every set; returns the run's window.
+
+        The high-water mark moves as each window completes (in the transaction of
+        its last page), never backwards; a resumed run goes on in the window its
+        checkpoint lies in.
+        """
+        days = self.source.window_days
+        self.plan = WindowPlan(run_window, self.settings.window_days if days is None else days,
+                               self.splitter.earliest)
+        self.pages_store.run_id = self.run_id
+        window = self.plan.first() if checkpoint is None else self.plan.containing(
+            Window(checkpoint.from_param, checkpoint.until_param or run_window.until))
+        while True:
+            window = self._sets(window, checkpoint)
+            checkpoint = None
+            following = self.plan.after(window)
+            if following is None:
+                return self.plan.run
+            window = following
+
     def _sets(self, window: Window, checkpoint: Checkpoint | None) -> Window:
         set_specs: Sequence[str | None] = self.source.set_specs or (None,)
         resume_set = checkpoint.set_spec if checkpoint else None
@@ -246,8 +262,8 @@ class _Run:
         """List one set over ``window``, from ``part`` (and ``token``) to the window's end.
 
         A rejected token is retried once, then the part restarts (``MAX_RESTARTS``
-        times); a part that keeps failing is split in two and the halves listed in
-        turn (the right ones wait in ``pending``, nearest last).
+        times); a part that keeps failing is split in two (:mod:`.splitting`) and
+        the halves listed in turn (the right ones wait in ``pending``, nearest last).
         """
         restarts, retried = 0, None
         pending: list[Window] = []
@@ -266,13 +282,15 @@ class _Run:
                     restarts += 1
                     token = None
                     self._issue(f"resumption token rejected ({exc.message}); restarting "
-                                f"{_label(part, set_spec)}")
+                                f"{label(part, set_spec)}")
                     continue
                 if (exc.code == "badArgument" and token is None and self.sent_token is None
                         and not part.day_granularity):
                     window, part = as_days(window), as_days(part)
                     pending = [as_days(rest) for rest in pending]
-                    self.store.runs.set_window(self.run_id, window.from_, window.until)
+                    self.plan = dataclasses.replace(self.plan, run=as_days(self.plan.run))
+                    self.store.runs.set_window(self.run_id, self.plan.run.from_,
+                                               self.plan.run.until)
                     self._issue(f"the server refused from/until in seconds ({exc.message}); "
                                 "asking again at day granularity")
                     continue
@@ -285,69 +303,54 @@ class _Run:
                     raise
                 failure = exc
             else:
-                if not pending:
+                rest = rest_of(window, part)  # after a part resumed from a checkpoint
+                if pending:
+                    part = pending.pop()
+                elif rest is not None:
+                    part = rest
+                else:
                     return window
-                part, token, restarts, retried = pending.pop(), None, 0, None
+                token, restarts, retried = None, 0, None
                 continue
-            left, right = self._split(part, set_spec, failure)
+            left, right = self.splitter.halves(part, set_spec, failure)
             pending.append(right)
             part, token, restarts, retried = left, None, 0, None
 
-    def _split(self, part: Window, set_spec: str | None,
-               failure: TsunaguError) -> tuple[Window, Window]:
-        """The halves of a part that keeps failing, if it can be split and the server lives."""
-        halves = split_window(part, earliest=self.earliest)
-        if halves is None:
-            granule = "a day" if part.day_granularity else "a second"
-            raise HarvestError(
-                f"{_label(part, set_spec)} keeps failing and cannot be split further (it is "
-                f"{granule}, the server's granularity): {failure}",
-                source_id=self.source.id) from failure
-        if not self._server_answers():
-            raise failure  # the server is down, not the window too large: keep the checkpoint
-        self._issue(f"{_label(part, set_spec)} keeps failing ({failure}); splitting it at "
-                    f"{halves[0].until}")
-        return halves
-
-    def _server_answers(self) -> bool:
-        """Does the server still answer Identify (one attempt)?"""
-        try:
-            response = self.oai.transport.get(self.source.base_url, {"verb": "Identify"},
-                                              attempts=1)
-            parse_identify(response.body, source_id=self.source.id)
-        except (SourceParkedError, DeadlineExceededError):
-            raise
-        except TsunaguError:
-            return False
-        return True
-
     def _end(self, window: Window, part: Window, set_spec: str | None,
-             following: str | None, *, last: bool) -> Checkpoint:
-        """The checkpoint saved with the last page of ``part``: where the run goes on."""
+             following: str | None, *, last: bool) -> tuple[Checkpoint, str | None]:
+        """The checkpoint saved with the last page of ``part`` (where the run goes on),
+        and the high-water mark that page moves to when it completes ``window``."""
         sid, run_id = self.source.id, self.run_id
         rest = rest_of(window, part)
         if rest is not None:  # the rest of this set's window
-            return Checkpoint(sid, run_id, rest.from_, rest.until, set_spec, None, 0)
+            return Checkpoint(sid, run_id, rest.from_, rest.until, set_spec, None, 0), None
         if not last:
-            return Checkpoint(sid, run_id, window.from_, window.until, following, None, 0)
+            return Checkpoint(sid, run_id, window.from_, window.until, following, None, 0), None
+        after = self.plan.after(window)
+        if after is not None:  # the next window, from its first set
+            first = self.source.set_specs[0] if self.source.set_specs else None
+            return (Checkpoint(sid, run_id, after.from_, after.until, first, None, 0),
+                    window.until)
         return Checkpoint(sid, run_id, window.from_, window.until, set_spec, None, 0,
-                          stage="finishing")
+                          stage="finishing"), None
 
     def _list(self, part: Window, set_spec: str | None, token: str | None,
-              end: Checkpoint) -> None:
+              end: tuple[Checkpoint, str | None]) -> None:
         self.sent_token = token
         # Pages are stored in order on a writer thread while the next ones are fetched
         # and parsed; leaving the block waits until every page handed over is stored.
         with WriteBehind(self.store.db, background=self.settings.prefetch_pages) as writer:
             for page, params in self.oai.list_records(from_=part.from_, until=part.until,
                                                        set_spec=set_spec, token=token):
+                mark = None
                 if page.token is not None:
                     checkpoint = Checkpoint(self.source.id, self.run_id, part.from_,
                                             part.until, set_spec, page.token, self.pages + 1)
                 else:
-                    checkpoint = dataclasses.replace(end, pages=self.pages + 1)
+                    checkpoint, mark = dataclasses.replace(end[0], pages=self.pages + 1), end[1]
                 self.pages = checkpoint.pages
-                writer.submit(functools.partial(self._store, page, params, checkpoint))
+                writer.submit(functools.partial(self.pages_store.store_page, page, params,
+                                                checkpoint, mark))
                 if self.conformance.wanted(page):  # warnings only, on the writer thread
                     writer.submit(functools.partial(self.conformance.record, self.run_id,
                                                     self.oai.last_body, page))
@@ -355,48 +358,6 @@ class _Run:
                 if time.monotonic() > self.deadline:
                     raise DeadlineExceededError(
                         f"the run reached its deadline of {self.settings.run_deadline:.0f}s")
-
-    def _store(self, page: RecordPage, params: dict[str, str], checkpoint: Checkpoint) -> None:
-        """Store one page with its checkpoint in one transaction (on the writer thread)."""
-        store, run_id = self.store, self.run_id
-        with store.db.transaction():
-            live = [raw for raw in page.records if not raw.deleted]
-            kinds = store.raw.put_many(live, run_id)
-            changes = [(raw, kind) for raw, kind in zip(live, kinds, strict=True)
-                       if kind is not None]
-            for raw in page.records:
-                if raw.deleted:
-                    store.raw.stage_deletion(raw, run_id, "deleted by the server")
-            context = "&".join(f"{k}={v}" for k, v in params.items())
-            for rejected in page.rejected:
-                store.quarantine.add(
-                    self.source.id, rejected.oai_identifier, stage="parsing", run_id=run_id,
-                    reason=f"{rejected.reason} (page {checkpoint.pages}: {context})",
-                    raw=rejected.raw)
-            for identifier, what in page.repaired:
-                store.runs.log.add_issue(run_id, identifier, "repaired", what)
-            for note in page.notes:
-                store.runs.log.add_issue(run_id, None, "page", f"{note} ({context})")
-            quarantined = len(page.rejected) + self.on_page(changes, run_id)
-            counts = dict.fromkeys(_CHANGE_NAMES.values(), 0)
-            named = [(raw.oai_identifier, _CHANGE_NAMES[kind]) for raw, kind in changes]
-            for _identifier, name in named:
-                counts[name] += 1
-            store.runs.add_counts(run_id, quarantined=quarantined,
-                                  repaired=len(page.repaired), **counts)
-            store.runs.log.add_changes(run_id, named)
-            self._count_requests()
-            store.runs.save_checkpoint(checkpoint)
-            failures = store.runs.get(run_id).quarantined
-        self.records += len(page.records)
-        if self.progress is not None:
-            self.progress(Progress(self.source.id, checkpoint.pages, self.records,
-                                   page.complete_list_size))
-        if failures > self.settings.error_budget:
-            raise ErrorBudgetExceededError(
-                f"{failures} records quarantined in this run, more than the error budget of "
-                f"{self.settings.error_budget}; see `tsunagu harvest report "
-                f"{self.source.id} --run {run_id}`", source_id=self.source.id)
 
     # -- completion -------------------------------------------------------------
     def _complete(self, window: Window, *, full: bool) -> None:
@@ -428,11 +389,6 @@ class _Run:
         if delta:
             self.store.runs.add_counts(self.run_id, requests=delta)
             self.counted_requests = self.oai.requests
-
-
-def _label(part: Window, set_spec: str | None) -> str:
-    return (f"the window {part.from_ or '(the beginning)'} .. {part.until} of set "
-            f"{set_spec or '(all)'}")
 
 
 def _later(seconds: float) -> str:

@@ -13,6 +13,7 @@ formed is cleaned and, failing that, parsed record by record
 from __future__ import annotations
 
 import dataclasses
+import threading
 
 from lxml import etree
 
@@ -22,9 +23,22 @@ from tsunagu.records import RawRecord
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 
-_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False
-)
+
+
+class _Parsers(threading.local):
+    """A parser per thread: lxml serializes the threads that share a parser."""
+
+    def __init__(self) -> None:
+        self.parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
+
+
+_PARSERS = _Parsers()
+
+
+def _parser() -> etree.XMLParser:
+    """This thread's parser."""
+    return _PARSERS.parser
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,13 +89,13 @@ def parse_xml(body: bytes, *, source_id: str | None = None) -> etree._Element:
         raise ResponseFormatError("empty response body where OAI-PMH XML was expected",
                                   source_id=source_id)
     try:
-        root = etree.fromstring(body, _PARSER)
+        root = etree.fromstring(body, _parser())
     except etree.XMLSyntaxError as exc:
         raise ResponseFormatError(
             f"response is not well-formed XML ({exc}); it starts with: {_snippet(body)}",
             source_id=source_id,
         ) from exc
-    if etree.QName(root).localname != "OAI-PMH":
+    if root.tag != _ROOT_TAG and etree.QName(root).localname != "OAI-PMH":
         raise ResponseFormatError(
             f"response is XML but not OAI-PMH (root <{etree.QName(root).localname}>); "
             f"it starts with: {_snippet(body)}",
@@ -160,7 +174,7 @@ def _page(root: etree._Element, source_id: str, prefix: str,
     token: str | None = None
     size: int | None = None
     for element in container:
-        name = _name(element)
+        name = _LOCAL_NAMES.get(element.tag) or _name(element)
         if name == "record":
             try:
                 records.append(_raw_record(element, source_id, prefix))
@@ -181,7 +195,7 @@ def _parse_damaged(body: bytes, source_id: str, prefix: str, error: str) -> Reco
     """Clean and re-parse a page; failing that, read it record by record."""
     cleaned = repair.clean_page(body)
     try:
-        root = etree.fromstring(cleaned.body, _PARSER)
+        root = etree.fromstring(cleaned.body, _parser())
     except etree.XMLSyntaxError:
         pass
     else:
@@ -196,7 +210,7 @@ def _parse_damaged(body: bytes, source_id: str, prefix: str, error: str) -> Reco
     rejected: list[RejectedRecord] = []
     for chunk, original in zip(chunks, originals, strict=True):
         try:
-            wrapper = etree.fromstring(repair.wrap_chunk(opening, chunk.text), _PARSER)
+            wrapper = etree.fromstring(repair.wrap_chunk(opening, chunk.text), _parser())
             records.append(_raw_record(wrapper[0], source_id, prefix))
         except (etree.XMLSyntaxError, ResponseFormatError, IndexError) as exc:
             rejected.append(RejectedRecord(chunk.identifier, f"unreadable record: {exc}",
@@ -213,22 +227,16 @@ def _parse_damaged(body: bytes, source_id: str, prefix: str, error: str) -> Reco
 
 
 def _raw_record(element: etree._Element, source_id: str, prefix: str) -> RawRecord:
-    # The first child of each local name counts (whatever its namespace).
-    header = metadata = None
-    for child in element:
-        name = _LOCAL_NAMES.get(child.tag) or _name(child)
-        if name == "header":
-            if header is None:
-                header = child
-        elif name == "metadata" and metadata is None:
-            metadata = child
+    header, metadata = _parts(element)
     if header is None:
         raise ResponseFormatError("a <record> has no <header>", source_id=source_id)
     identifier: str | None = None
     datestamp: str | None = None
     set_specs: list[str] = []
     for child in header:
-        name = _LOCAL_NAMES.get(child.tag) or _name(child)
+        name = _HEADER_TAGS.get(child.tag)  # OAI names by Clark name, others by local name
+        if name is None:
+            name = _name(child)
         if name == "identifier":
             if identifier is None:
                 identifier = (child.text or "").strip()
@@ -245,20 +253,35 @@ def _raw_record(element: etree._Element, source_id: str, prefix: str) -> RawReco
     payload = b""
     if metadata is not None and not deleted:
         for child in metadata.iterchildren(_ELEMENTS):  # the first element, not a comment
-            payload = etree.tostring(child, encoding="UTF-8", with_tail=False)
+            payload = _tostring(child, encoding="UTF-8", with_tail=False)
             break
-    return RawRecord(
-        source_id=source_id,
-        oai_identifier=identifier,
-        datestamp=datestamp or "",
-        metadata_prefix=prefix,
-        deleted=deleted,
-        set_specs=tuple(set_specs),
-        xml=payload,
-    )
+    return RawRecord(source_id=source_id, oai_identifier=identifier,
+                     datestamp=datestamp or "", metadata_prefix=prefix, deleted=deleted,
+                     set_specs=tuple(set_specs), xml=payload)
+
+
+def _parts(element: etree._Element) -> tuple[etree._Element | None, etree._Element | None]:
+    """The record's first ``header`` and first ``metadata`` child, whatever their namespace."""
+    if len(element) >= 2:  # the usual record: <header> then <metadata>, both OAI
+        header, metadata = element[0], element[1]
+        if header.tag == _HEADER and metadata.tag == _METADATA:
+            return header, metadata
+    found_header = found_metadata = None
+    for child in element:
+        name = _LOCAL_NAMES.get(child.tag) or _name(child)
+        if name == "header":
+            if found_header is None:
+                found_header = child
+        elif name == "metadata" and found_metadata is None:
+            found_metadata = child
+    return found_header, found_metadata
 
 
 _OAI_PREFIX = f"{{{OAI_NS}}}"
+_ROOT_TAG = f"{_OAI_PREFIX}OAI-PMH"
+_HEADER = f"{_OAI_PREFIX}header"
+_METADATA = f"{_OAI_PREFIX}metadata"
+_tostring = etree.tostring
 _ELEMENTS = etree.Element  # ``iterchildren(tag=etree.Element)``: elements only
 #: Local names of the OAI-PMH elements a page is made of, by Clark name (a dict
 #: look-up instead of a string operation for each of a page's ~1,000 elements).
@@ -266,6 +289,11 @@ _LOCAL_NAMES: dict[object, str] = {
     f"{_OAI_PREFIX}{name}": name
     for name in ("record", "header", "metadata", "about", "identifier", "datestamp", "setSpec",
                  "resumptionToken")
+}
+#: The header's children that are read, by Clark name ("" for the other OAI ones).
+_HEADER_TAGS: dict[object, str] = {
+    tag: name if name in ("identifier", "datestamp", "setSpec") else ""
+    for tag, name in _LOCAL_NAMES.items()
 }
 
 

@@ -46,6 +46,9 @@ logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5
+#: Seconds a host that passed the SSRF guard stays checked for this transport (one
+#: harvest); after that, and for every host not seen yet, it is resolved again.
+GUARD_SECONDS = 300.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -157,6 +160,12 @@ class HttpTransport:
             follow_redirects=False,
         )
         self.requests = 0
+        # Prepared once: the client's headers and timeouts, the base URL parsed, the
+        # hosts that passed the SSRF guard (scheme, host and port -> when).
+        self._headers = self._client.headers
+        self._extensions = {"timeout": self._client.timeout.as_dict()}
+        self._base_urls: dict[str, httpx.URL] = {}
+        self._guarded: dict[tuple[str, str], float] = {}
 
     def close(self) -> None:
         self._client.close()
@@ -239,8 +248,9 @@ class HttpTransport:
         current = url
         query: Mapping[str, str] | None = params
         for _ in range(MAX_REDIRECTS + 1):
-            check_url(current, allow_private=self._settings.allow_private_hosts)
-            response = self._get_once(current, query)
+            parts = urlsplit(current)
+            self._guard(current, parts.scheme, parts.netloc)
+            response = self._get_once(current, parts.netloc, query)
             if response.status in (301, 302, 303, 307, 308) and "location" in response.headers:
                 current = urljoin(current, response.headers["location"])
                 query = None  # the Location carries the full URL
@@ -248,13 +258,23 @@ class HttpTransport:
             return response
         raise TransportError(f"more than {MAX_REDIRECTS} redirects from {url}")
 
-    def _get_once(self, url: str, params: Mapping[str, str] | None) -> Response:
+    def _guard(self, url: str, scheme: str, netloc: str) -> None:
+        """:func:`check_url` for every request; a host that passed is not resolved again
+        for ``GUARD_SECONDS`` (each redirect is checked, a new host always resolved)."""
+        key = (scheme, netloc)
+        passed = self._guarded.get(key)
+        if passed is not None and time.monotonic() - passed < GUARD_SECONDS:
+            return
+        check_url(url, allow_private=self._settings.allow_private_hosts)
+        self._guarded[key] = time.monotonic()
+
+    def _get_once(self, url: str, netloc: str, params: Mapping[str, str] | None) -> Response:
         with self._log_lock:
             self.requests += 1
         at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         query = "&".join(f"{k}={v}" for k, v in (params or {}).items()) or urlsplit(url).query
         started = time.monotonic()
-        with self._gates.turn(urlsplit(url).netloc):
+        with self._gates.turn(netloc):
             try:
                 response = self._fetch(url, params)
             except TransportError as exc:
@@ -266,11 +286,27 @@ class HttpTransport:
                                      int((time.monotonic() - started) * 1000)))
         return response
 
+    def _request(self, url: str, params: Mapping[str, str] | None) -> httpx.Request:
+        """The GET request, as ``client.stream`` would build it, from the prepared parts."""
+        if self._client.cookies:  # the server set cookies: the client sends them back
+            return self._client.build_request("GET", url, params=params)
+        if not params:
+            return httpx.Request("GET", url, headers=self._headers,
+                                 extensions=self._extensions)
+        base = self._base_urls.get(url)
+        if base is None:
+            if len(self._base_urls) > 16:
+                self._base_urls.clear()
+            base = self._base_urls[url] = httpx.URL(url)
+        return httpx.Request("GET", base, params=params, headers=self._headers,
+                             extensions=self._extensions)
+
     def _fetch(self, url: str, params: Mapping[str, str] | None) -> Response:
         limit = self._settings.max_response_bytes
         deadline = time.monotonic() + self._settings.response_deadline
         try:
-            with self._client.stream("GET", url, params=params) as stream:
+            stream = self._client.send(self._request(url, params), stream=True)
+            try:
                 chunks: list[bytes] = []
                 size = 0
                 for chunk in stream.iter_bytes():
@@ -290,5 +326,7 @@ class HttpTransport:
                     headers={k.lower(): v for k, v in stream.headers.items()},
                     body=decode_body(b"".join(chunks)),
                 )
+            finally:
+                stream.close()
         except httpx.HTTPError as exc:
             raise TransportError(f"request to {url} failed: {type(exc).__name__}: {exc}") from exc

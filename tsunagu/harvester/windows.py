@@ -117,3 +117,90 @@ def rest_of(window: Window, part: Window) -> Window | None:
         return None
     return Window(format_datestamp(end + _step(window), day=window.day_granularity),
                   window.until)
+
+
+# -- windows planned up front ---------------------------------------------------------
+
+#: A full harvest's first window reaches back to the beginning (no ``from``) and ends
+#: with the window that holds ``earliestDatestamp``, but never one before OAI-PMH 1.0
+#: (2001): some servers announce 0001-01-01 or 1970, which would mean thousands of
+#: empty windows; records dated before it still come in that first window.
+FLOOR = datetime(2001, 1, 1, tzinfo=UTC)
+
+
+@dataclasses.dataclass(frozen=True)
+class WindowPlan:
+    """A run's window cut up front into windows of ``days`` days (0: one window).
+
+    The windows are the cells of a grid of ``days``-day steps that ends at the
+    midnight (UTC) after the run's ``until``, so a window's bounds do not change
+    when the run falls back to day granularity, and the window holding any
+    datestamp can be found again after a crash (:meth:`containing`). The first
+    window keeps the run's ``from`` (none for a full harvest) and the last ends
+    at the run's ``until``.
+    """
+
+    run: Window
+    days: int
+    earliest: str | None = None
+
+    def first(self) -> Window:
+        start = parse_datestamp(self.run.from_) if self.run.from_ else self._earliest()
+        if self.days <= 0 or start is None:
+            return self.run
+        return Window(self.run.from_, self._format(self._cell(start)[1]))
+
+    def after(self, window: Window) -> Window | None:
+        """The window after ``window``; None when it ends the run."""
+        end, until = parse_datestamp(window.until), parse_datestamp(self.run.until)
+        assert end is not None and until is not None
+        if end >= until:
+            return None
+        if self.days <= 0:
+            return Window(self._format(end + self._granule), self.run.until)
+        start = end + self._granule
+        return Window(self._format(start), self._format(self._cell(start)[1]))
+
+    def containing(self, part: Window) -> Window:
+        """The window that ``part`` (a checkpoint's) lies in, to resume it.
+
+        It never starts later or ends earlier than ``part``'s own window did, so
+        the sets listed before the crash get no gap and the ones after it none.
+        """
+        anchor = parse_datestamp(part.from_ or part.until)
+        earliest = self._earliest()
+        if self.days <= 0 or anchor is None or (self.run.from_ is None and earliest is None):
+            return self.run
+        cell_start, cell_end = self._cell(anchor)
+        end = max(cell_end, parse_datestamp(part.until) or cell_end)
+        if self.run.from_ is not None:
+            run_from = parse_datestamp(self.run.from_)
+            start: str | None = self.run.from_ if run_from is None or cell_start <= run_from \
+                else self._format(cell_start)
+        else:
+            assert earliest is not None
+            start = None if part.from_ is None or cell_start <= earliest else self._format(
+                cell_start)
+        return Window(start, self._format(end))
+
+    @property
+    def _granule(self) -> timedelta:
+        return timedelta(days=1) if self.run.day_granularity else timedelta(seconds=1)
+
+    def _earliest(self) -> datetime | None:
+        earliest = parse_datestamp(self.earliest)
+        return None if earliest is None else max(earliest, FLOOR)
+
+    def _cell(self, moment: datetime) -> tuple[datetime, datetime]:
+        """The first and last instant of the grid cell holding ``moment``, the last
+        clipped to the run's ``until``."""
+        until = parse_datestamp(self.run.until)
+        assert until is not None
+        anchor = datetime(until.year, until.month, until.day, tzinfo=UTC) + timedelta(days=1)
+        size = timedelta(days=self.days)
+        back = max(0, (int((anchor - moment).total_seconds()) - 1) // int(size.total_seconds()))
+        start = anchor - (back + 1) * size
+        return start, min(anchor - back * size - self._granule, until)
+
+    def _format(self, moment: datetime) -> str:
+        return format_datestamp(moment, day=self.run.day_granularity)

@@ -30,6 +30,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from tsunagu.errors import IndexingError
+from tsunagu.index.storage import MappedStorage
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +67,16 @@ class IndexDirectory:
         return stat.st_ino, stat.st_mtime_ns
 
     def open(self, generation: Path) -> Any:
-        """The Whoosh index stored in ``generation``."""
+        """The Whoosh index stored in ``generation``, its files read through
+        ``mmap`` without private copies (:class:`~tsunagu.index.storage.MappedStorage`)."""
+        try:
+            return MappedStorage(str(generation)).open_index()
+        except Exception as mapped_exc:  # Whoosh raises many kinds, unpickling errors included
+            log.warning("cannot open %s with mapped files (%s); trying Whoosh's own storage",
+                        generation, mapped_exc)
         try:
             return whoosh_index.open_dir(str(generation))
-        except Exception as exc:  # Whoosh raises many kinds, unpickling errors included
+        except Exception as exc:
             raise IndexingError(
                 f"cannot open the search index in {generation} ({exc}); rebuild it"
             ) from exc

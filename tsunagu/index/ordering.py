@@ -28,6 +28,7 @@ from tsunagu.index.bitsets import BitsetFilter, iter_docnums
 from tsunagu.index.blocks import PostingArrays
 from tsunagu.index.query import SearchQuery
 from tsunagu.index.ranking import Ranking
+from tsunagu.index.record_order import RecordOrder
 
 #: Below this many hits a column-ordered page is sorted directly, not walked.
 DIRECT_SORT_LIMIT = 20_000
@@ -46,12 +47,14 @@ _UNDATED = b"999999"
 class Ordering:
     """The orders of one open searcher."""
 
-    def __init__(self, searcher: Any, arrays: PostingArrays) -> None:
+    def __init__(
+        self, searcher: Any, arrays: PostingArrays, record_order: RecordOrder | None = None
+    ) -> None:
         self._searcher = searcher
         self._orders: dict[str, tuple[list[bytes], list[int]]] = {}
         self._ranks: dict[str, list[int]] = {}
         self._ids = searcher.reader().column_reader("id")
-        self._ranking = Ranking(searcher, arrays)
+        self._ranking = Ranking(searcher, arrays, record_order)
 
     def page(
         self, compiled: Any, final: int, total: int, query: SearchQuery, filtered: bool

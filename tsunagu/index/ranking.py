@@ -19,7 +19,9 @@ hit as array operations and takes the best ``k`` exactly:
    prefix adds the scores of the terms it expands to, times its boost;
 4. the best ``k`` come from ``np.partition``; only they and the hits whose
    score ties with the last of them (to 9 decimals) are keyed
-   ``(-round(score, 9), record id)``, so ties break by record id.
+   ``(-round(score, 9), record id)``, so ties break by record id — through
+   each segment's record-id order (:mod:`tsunagu.index.record_order`), so that
+   only ``k`` ids a segment are read however many hits tie.
 
 Sums may be added in another order than Whoosh's matcher tree, so a score can
 differ from Whoosh's in its last bit; keys are rounded to 9 decimals. Two
@@ -32,9 +34,8 @@ depends on how the index is cut into segments.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import heapq
-import itertools
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,14 @@ from whoosh import query as wq
 
 from tsunagu.index.blocks import PostingArrays, docnum_array, read_postings
 from tsunagu.index.postings import BYTE_TO_LENGTH, length_bytes
+from tsunagu.index.record_order import (
+    RecordOrder,
+    SegmentIds,
+    after_by_id,
+    best_by_id,
+    rounded_keys,
+    segment_bounds,
+)
 
 _Floats = npt.NDArray[np.float64]
 _Flags = npt.NDArray[np.bool_]
@@ -79,7 +88,9 @@ class _Scope:
 class Ranking:
     """Ranks hits of one open searcher by relevance (BM25F, exact top-k)."""
 
-    def __init__(self, searcher: Any, arrays: PostingArrays) -> None:
+    def __init__(
+        self, searcher: Any, arrays: PostingArrays, orders: RecordOrder | None = None
+    ) -> None:
         self._searcher = searcher
         self._arrays = arrays
         self._schema = searcher.schema
@@ -90,7 +101,9 @@ class Ranking:
             for leaf, offset in searcher.leaf_searchers()
         ]
         self._lengths: dict[tuple[int, str], npt.NDArray[np.uint8] | None] = {}
-        self._ids = _RecordIds(self._leaves)
+        self._starts = np.array([offset for _, _, offset in self._leaves], dtype=np.int64)
+        self._ids: list[SegmentIds | None] = [None] * len(self._leaves)
+        self._orders = RecordOrder() if orders is None else orders
 
     @staticmethod
     def supports(q: Any) -> bool:
@@ -248,65 +261,42 @@ class Ranking:
         if after is not None:
             keep = negated > after[0] + _TIE_MARGIN
             near = np.flatnonzero(np.abs(negated - after[0]) <= _TIE_MARGIN)
-            keys = self._keys(scores[near], docnums[near])
-            keep[near] = [key > after for key in keys]
-            scores, negated, docnums = scores[keep], negated[keep], docnums[keep]
+            if len(near):
+                keep[near] = self._after(rounded_keys(scores[near]), docnums[near], after)
+            negated, docnums = negated[keep], docnums[keep]
         if len(negated) > count:
             kth = np.partition(negated, count - 1)[count - 1]
             chosen = np.flatnonzero(negated <= kth + _TIE_MARGIN)
-            scores, docnums = scores[chosen], docnums[chosen]
-        keyed = zip(self._keys(scores, docnums), docnums.tolist(), strict=True)
-        return heapq.nsmallest(count, keyed)
+            negated, docnums = negated[chosen], docnums[chosen]
+        keys = rounded_keys(-negated)
+        best: list[tuple[Key, int]] = []
+        for segment, first, stop in segment_bounds(docnums, self._starts):
+            offset = int(self._starts[segment])
+            found = best_by_id(
+                keys[first:stop], docnums[first:stop] - offset, count,
+                self._segment_ids(segment), functools.partial(self._order, segment),
+            )
+            best.extend((key, docnum + offset) for key, docnum in found)
+        return heapq.nsmallest(count, best)
 
-    def _keys(self, scores: _Floats, docnums: _Docnums) -> list[Key]:
-        """``(-round(score, 9), record id)`` of some hits."""
-        ids = self._ids.of(docnums)
-        return [(-round(score, 9), record_id) for score, record_id in zip(
-            scores.tolist(), ids, strict=True
-        )]
+    def _after(self, keys: _Floats, docnums: _Docnums, after: Key) -> _Flags:
+        """Which hits (ascending docnums, their rounded keys) come after ``after``."""
+        later = np.zeros(len(docnums), dtype=np.bool_)
+        for segment, first, stop in segment_bounds(docnums, self._starts):
+            later[first:stop] = after_by_id(
+                keys[first:stop], docnums[first:stop] - self._starts[segment], after,
+                self._segment_ids(segment), functools.partial(self._order, segment),
+            )
+        return later
 
+    def _segment_ids(self, segment: int) -> SegmentIds:
+        ids = self._ids[segment]
+        if ids is None:
+            ids = self._ids[segment] = SegmentIds(self._leaves[segment][1])
+        return ids
 
-class _RecordIds:
-    """Record ids by document number, read from each segment's ``id`` column.
-
-    Ties of score are broken by record id, and a large result list can tie in
-    the thousands at a page's end; Whoosh's column reader costs several calls a
-    document, so the column's own offsets and lengths are used directly.
-    """
-
-    def __init__(self, leaves: list[tuple[str, Any, int]]) -> None:
-        self._leaves = leaves
-        self._starts = np.array([offset for _, _, offset in leaves], dtype=np.int64)
-        self._readers: list[Callable[[int], str] | None] = [None] * len(leaves)
-
-    def of(self, docnums: _Docnums) -> list[str]:
-        """The record ids of ``docnums`` (ascending), in their order."""
-        found: list[str] = []
-        bounds = [*np.searchsorted(docnums, self._starts).tolist(), len(docnums)]
-        for segment, (first, stop) in enumerate(itertools.pairwise(bounds)):
-            if stop > first:
-                read = self._readers[segment] or self._reader(segment)
-                local = docnums[first:stop] - self._starts[segment]
-                found.extend(read(docnum) for docnum in local.tolist())
-        return found
-
-    def _reader(self, segment: int) -> Callable[[int], str]:
-        column = self._leaves[segment][1].column_reader("id", translate=False)
-        if all(hasattr(column, a) for a in ("_dbfile", "_basepos", "_offsets", "_lengths")):
-            get, base = column._dbfile.get, column._basepos
-            offsets, lengths = column._offsets, column._lengths
-
-            def read(docnum: int) -> str:
-                return str(get(base + offsets[docnum], lengths[docnum]), "utf-8")
-
-        else:  # another column type: through its reader
-
-            def read(docnum: int) -> str:
-                value = column[docnum]
-                return value.decode("utf-8") if isinstance(value, bytes) else str(value)
-
-        self._readers[segment] = read
-        return read
+    def _order(self, segment: int) -> Any:
+        return self._orders.order(self._leaves[segment][0], self._segment_ids(segment))
 
 
 def rank_query(compiled: Any) -> tuple[Any, bool]:

@@ -40,6 +40,7 @@ from tsunagu.index.highlight import make_snippet
 from tsunagu.index.ordering import Ordering
 from tsunagu.index.query import SearchQuery, compile_text, query_words
 from tsunagu.index.ranking import rank_query
+from tsunagu.index.record_order import RecordOrder
 from tsunagu.index.results import FacetValue, Hit, SearchResults
 from tsunagu.index.schema import (
     DECADE_FROM,
@@ -77,16 +78,16 @@ _ENUM_FACETS: dict[str, frozenset[str]] = {
 class _Snapshot:
     """An open searcher with everything cached for it."""
 
-    def __init__(
-        self, searcher: Any, segments: SegmentCache, tables: dict[tuple[str, str], FacetTable]
-    ) -> None:
+    def __init__(self, searcher: Any, segments: SegmentCache,
+                 tables: dict[tuple[str, str], FacetTable], record_order: RecordOrder) -> None:
         self.searcher = searcher
         self.bits = Bitsets(searcher, segments)
-        self.ordering = Ordering(searcher, segments.arrays)
+        alive = {segment_id for segment_id, _, _ in self.bits.segments}
+        record_order.keep_only(alive)
+        self.ordering = Ordering(searcher, segments.arrays, record_order)
         self.providers: dict[str, str] | None = None
         self.size = int(searcher.doc_count_all())
         self._decades: dict[str, tuple[list[int], list[int]]] = {}
-        alive = {segment_id for segment_id, _, _ in self.bits.segments}
         for key in [key for key in tables if key[0] not in alive]:
             del tables[key]
         self._tables = tables
@@ -146,6 +147,7 @@ class SearchIndex:
         self._stamp: tuple[int, int] | None = None
         self._segments = SegmentCache()
         self._tables: dict[tuple[str, str], FacetTable] = {}
+        self._record_order = RecordOrder()
 
     def search(self, query: SearchQuery) -> SearchResults:
         """One page of hits for ``query`` with its facet counts.
@@ -262,7 +264,7 @@ class SearchIndex:
             return None
         log.info("opening search index %s", generation)
         searcher = self._directory.open(generation).searcher(weighting=_WEIGHTING)
-        self._snapshot = _Snapshot(searcher, self._segments, self._tables)
+        self._snapshot = _Snapshot(searcher, self._segments, self._tables, self._record_order)
         return self._snapshot
 
     def _close(self) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -46,6 +47,7 @@ def write_segments(ix: Any, records: Iterable[Record], *, procs: int = 1,
     # Per-document writers keep their temporary files here; created once, before
     # any worker, so that concurrent workers never race to create it.
     temporary = storage.temp_storage(f"{ix.indexname}.tmp")
+    procs = usable_procs(procs)
     try:
         batches = _batches(records, batch_size, procs)
         if procs <= 1:
@@ -57,6 +59,19 @@ def write_segments(ix: Any, records: Iterable[Record], *, procs: int = 1,
     finally:
         temporary.destroy()
     return sum(count for _, count in built)
+
+
+def usable_procs(procs: int) -> int:
+    """``procs``, or 1 when other threads are running in this process.
+
+    Forking a multi-threaded process (the site, with its server threads) can leave
+    the child holding a lock another thread held at the fork, so rebuilds started
+    there are written in this process instead.
+    """
+    if procs > 1 and threading.active_count() > 1:
+        log.info("other threads are running: the index is written in this process")
+        return 1
+    return max(1, procs)
 
 
 def _build(storage: Any, indexname: str, schema: Any, batch: list[Record]) -> tuple[Any, int]:

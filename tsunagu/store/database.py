@@ -38,7 +38,9 @@ CREATE TABLE IF NOT EXISTS sources (
     kind TEXT NOT NULL DEFAULT 'oai_pmh',
     schedule TEXT NOT NULL DEFAULT 'daily',
     prefecture TEXT,
-    languages TEXT NOT NULL DEFAULT '[]'
+    languages TEXT NOT NULL DEFAULT '[]',
+    exclude_sets TEXT NOT NULL DEFAULT '[]',
+    window_days INTEGER
 );
 CREATE TABLE IF NOT EXISTS source_profiles (
     source_id TEXT PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
@@ -258,6 +260,14 @@ _MIGRATION_3 = (
 )
 
 
+#: Columns added to ``sources`` within version 4 (issue #3: the sets a source leaves
+#: out, the size of its harvest windows); added to a store that lacks them when opened.
+_SOURCE_COLUMNS_4 = (
+    ("exclude_sets", "TEXT NOT NULL DEFAULT '[]'"),
+    ("window_days", "INTEGER"),
+)
+
+
 def utc_now() -> str:
     """The current time as an ISO 8601 UTC string with second precision."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -291,6 +301,12 @@ class Database:
                     # Version 4: educators' collections (issue #8); only new tables,
                     # which ``_SCHEMA`` creates below.
                     conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+                if version is not None:
+                    present = {str(column[1]) for column in conn.execute(
+                        "PRAGMA table_info(sources)")}
+                    for name, declaration in _SOURCE_COLUMNS_4:
+                        if name not in present:
+                            conn.execute(f"ALTER TABLE sources ADD COLUMN {name} {declaration}")
             self.connection().executescript(_SCHEMA)
             with self.transaction() as conn:
                 conn.execute(

@@ -51,43 +51,36 @@ class RawRecords:
         source_id = raws[0].source_id
         now = utc_now()
         kinds: list[ChangeKind | None] = []
-        writes: list[tuple[object, ...]] = []
+        writes: list[object] = []  # the rows' values, flat, for multi-row INSERTs
         touches: list[tuple[object, ...]] = []
         set_lists: dict[tuple[str, ...], str] = {}  # a page repeats a few set lists
+        sha256 = hashlib.sha256
         with self._db.transaction() as conn:
             existing = _existing(conn, source_id, [raw.oai_identifier for raw in raws])
             for raw in raws:
-                row = existing.get(raw.oai_identifier)
+                identifier = raw.oai_identifier
+                row = existing.get(identifier)
                 if skip_seen and run_id is not None and row is not None and row[2] == run_id:
                     kinds.append(None)
                     continue
-                digest = _digest(raw)
+                deleted = raw.deleted
+                digest = _digest(raw) if deleted else sha256(raw.xml).hexdigest()
                 sets = set_lists.get(raw.set_specs)
                 if sets is None:
                     sets = set_lists[raw.set_specs] = json.dumps(list(raw.set_specs))
-                existing[raw.oai_identifier] = (digest, raw.deleted, run_id)
+                existing[identifier] = (digest, deleted, run_id)
                 if row is not None and row[0] == digest:
-                    touches.append((raw.datestamp, sets, run_id, source_id, raw.oai_identifier))
+                    touches.append((raw.datestamp, sets, run_id, source_id, identifier))
                     kinds.append(_UNCHANGED)
                     continue
-                writes.append((source_id, raw.oai_identifier, raw.datestamp,
-                               raw.metadata_prefix, int(raw.deleted), sets, raw.xml, digest,
-                               now, now, run_id, run_id))
-                kinds.append(_DELETED if raw.deleted else _NEW if row is None else _UPDATED)
+                writes += (source_id, identifier, raw.datestamp, raw.metadata_prefix,
+                           int(deleted), sets, raw.xml, digest, now, now, run_id, run_id)
+                kinds.append(_DELETED if deleted else _NEW if row is None else _UPDATED)
             if touches:
                 conn.executemany(
                     "UPDATE raw_records SET datestamp = ?, set_specs = ?, seen_run = ?"
                     " WHERE source_id = ? AND oai_identifier = ?", touches)
-            if writes:
-                conn.executemany(
-                    "INSERT INTO raw_records(source_id, oai_identifier, datestamp,"
-                    " metadata_prefix, deleted, set_specs, xml, digest, first_seen,"
-                    " last_changed, run_id, seen_run) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
-                    " ON CONFLICT(source_id, oai_identifier) DO UPDATE"
-                    " SET datestamp=excluded.datestamp, metadata_prefix=excluded.metadata_prefix,"
-                    " deleted=excluded.deleted, set_specs=excluded.set_specs, xml=excluded.xml,"
-                    " digest=excluded.digest, last_changed=excluded.last_changed,"
-                    " run_id=excluded.run_id, seen_run=excluded.seen_run", writes)
+            _upsert(conn, writes)
         return kinds
 
     # -- deletions: staged during a run, applied (or held) when it completes --------
@@ -201,6 +194,38 @@ def _digest(raw: RawRecord) -> str:
     if raw.deleted:
         digest.update(b"\x00deleted")
     return digest.hexdigest()
+
+
+#: One upsert statement for many rows: SQLite steps through them in one call (one
+#: release of the GIL per page, not one per row) and a row that repeats an earlier
+#: one of the same statement updates it, as row-by-row statements would.
+_UPSERT_COLUMNS = 12
+_UPSERT_HEAD = (
+    "INSERT INTO raw_records(source_id, oai_identifier, datestamp, metadata_prefix, deleted,"
+    " set_specs, xml, digest, first_seen, last_changed, run_id, seen_run) VALUES ")
+_UPSERT_TAIL = (
+    " ON CONFLICT(source_id, oai_identifier) DO UPDATE"
+    " SET datestamp=excluded.datestamp, metadata_prefix=excluded.metadata_prefix,"
+    " deleted=excluded.deleted, set_specs=excluded.set_specs, xml=excluded.xml,"
+    " digest=excluded.digest, last_changed=excluded.last_changed,"
+    " run_id=excluded.run_id, seen_run=excluded.seen_run")
+_UPSERT_ROW = "(" + ",".join("?" * _UPSERT_COLUMNS) + ")"
+_UPSERT_ROWS = 500  # rows per statement (6,000 parameters), within SQLite's limits
+
+
+def _upsert(conn: sqlite3.Connection, values: list[object]) -> None:
+    """Write the rows whose values ``values`` holds one after the other, in order."""
+    step = _upsert_rows(conn) * _UPSERT_COLUMNS
+    for start in range(0, len(values), step):
+        chunk = values[start:start + step]
+        rows = len(chunk) // _UPSERT_COLUMNS
+        conn.execute(f"{_UPSERT_HEAD}{','.join([_UPSERT_ROW] * rows)}{_UPSERT_TAIL}", chunk)
+
+
+def _upsert_rows(conn: sqlite3.Connection) -> int:
+    """Rows per upsert statement: at most ``_UPSERT_ROWS`` and what the build allows."""
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return max(1, min(_UPSERT_ROWS, limit // _UPSERT_COLUMNS))
 
 
 def _existing(

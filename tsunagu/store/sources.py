@@ -1,4 +1,12 @@
-"""Registered sources (feeds): who they belong to, their status and high-water marks."""
+"""Registered sources (feeds): who they belong to, their status and high-water marks.
+
+What a source harvests (its sets, the sets it leaves out, its window size) is set
+with :meth:`Sources.set_harvesting`; an update through :meth:`Sources.add` keeps
+the excluded sets and the window size. A change of the sets harvested or left
+out clears the high-water mark, so the next harvest is a full one: records of a
+newly allowed set are harvested from the beginning, and those of a set no longer
+wanted are tombstoned by its reconciliation (behind the mass-deletion guard).
+"""
 
 from __future__ import annotations
 
@@ -15,11 +23,13 @@ SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 _COLUMNS = ("id", "name", "name_en", "base_url", "metadata_prefix", "sector", "set_specs",
             "default_rights", "metadata_rights", "institution_id", "status", "kind",
-            "schedule", "prefecture", "languages")
+            "schedule", "prefecture", "languages", "exclude_sets", "window_days")
 _SELECT = ("SELECT sources.*, source_profiles.profile AS profile FROM sources"
            " LEFT JOIN source_profiles ON source_profiles.source_id = sources.id")
-#: Columns an update may change (``status`` changes only through :meth:`Sources.set_status`).
-_UPDATABLE = tuple(c for c in _COLUMNS if c not in ("id", "status"))
+#: Columns an update may change (``status`` changes only through :meth:`Sources.set_status`,
+#: ``exclude_sets`` and ``window_days`` through :meth:`Sources.set_harvesting`).
+_UPDATABLE = tuple(c for c in _COLUMNS
+                   if c not in ("id", "status", "exclude_sets", "window_days"))
 
 
 class Sources:
@@ -42,6 +52,11 @@ class Sources:
                   f" VALUES ({','.join('?' * (len(_COLUMNS) + 1))})")
         with self._db.transaction() as conn:
             if replace:
+                before = conn.execute("SELECT set_specs FROM sources WHERE id = ?",
+                                      (source.id,)).fetchone()
+                if before is not None and tuple(json.loads(before[0])) != source.set_specs:
+                    conn.execute("UPDATE sources SET high_water = NULL WHERE id = ?",
+                                 (source.id,))
                 updates = ", ".join(f"{column}=excluded.{column}" for column in _UPDATABLE)
                 conn.execute(f"{insert} ON CONFLICT(id) DO UPDATE SET {updates}", row)
             else:
@@ -52,6 +67,37 @@ class Sources:
                         "a source with this id is already registered", source_id=source.id
                     ) from exc
             self._save_profile(conn, source)
+
+    def set_harvesting(self, source_id: str, *, set_specs: tuple[str, ...] | None = None,
+                       exclude_sets: tuple[str, ...] | None = None,
+                       window_days: int | None = None,
+                       default_window: bool = False) -> Source:
+        """Change what a source harvests (``None``: unchanged); returns the source.
+
+        ``default_window`` goes back to ``Settings.window_days``. Changing the sets
+        harvested or left out clears the high-water mark: the next harvest is full.
+        """
+        current = self.get(source_id)
+        sets = current.set_specs if set_specs is None else _unique(set_specs, "set_specs")
+        excluded = current.exclude_sets if exclude_sets is None else _unique(
+            exclude_sets, "exclude_sets")
+        days = None if default_window else current.window_days if window_days is None \
+            else window_days
+        both = sorted(set(sets) & set(excluded))
+        if both:
+            raise ConfigError(f"set {both[0]!r} cannot be both harvested and left out",
+                              source_id=source_id, field="exclude_sets")
+        if days is not None and days < 0:
+            raise ConfigError("window_days is 0 (one window) or more", source_id=source_id,
+                              field="window_days")
+        with self._db.transaction() as conn:
+            conn.execute("UPDATE sources SET set_specs = ?, exclude_sets = ?, window_days = ?"
+                         " WHERE id = ?", (json.dumps(list(sets)), json.dumps(list(excluded)),
+                                           days, source_id))
+            if (sets, excluded) != (current.set_specs, current.exclude_sets):
+                conn.execute("UPDATE sources SET high_water = NULL WHERE id = ?", (source_id,))
+        return dataclasses.replace(current, set_specs=sets, exclude_sets=excluded,
+                                   window_days=days)
 
     def set_profile(self, source_id: str, profile: MappingProfile) -> Source:
         """Change a source's mapping profile (re-map it to apply the change)."""
@@ -143,12 +189,20 @@ class Sources:
             )
 
 
+def _unique(specs: tuple[str, ...], field: str) -> tuple[str, ...]:
+    cleaned = tuple(dict.fromkeys(spec.strip() for spec in specs))
+    if any(not spec for spec in cleaned):
+        raise ConfigError("a setSpec cannot be empty", field=field)
+    return cleaned
+
+
 def _values(source: Source) -> tuple[object, ...]:
     return (
         source.id, source.name, source.name_en, source.base_url, source.metadata_prefix,
         source.sector.value, json.dumps(list(source.set_specs)), source.default_rights,
         source.metadata_rights, source.institution_id, source.status.value, source.kind.value,
         source.schedule.value, source.prefecture, json.dumps(list(source.languages)),
+        json.dumps(list(source.exclude_sets)), source.window_days,
     )
 
 
@@ -171,4 +225,6 @@ def _source(row: sqlite3.Row) -> Source:
         languages=tuple(json.loads(row["languages"])),
         profile=MappingProfile(**json.loads(row["profile"])) if row["profile"]
         else MappingProfile(),
+        exclude_sets=tuple(json.loads(row["exclude_sets"])),
+        window_days=row["window_days"],
     )

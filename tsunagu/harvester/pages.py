@@ -1,0 +1,135 @@
+"""Storing one harvested ListRecords page: records, run log and checkpoint in one transaction.
+
+A page's live records are upserted (a record the run already stored, from
+another set or a restarted window, is skipped), its deleted headers staged as
+deletions, its unparsable records quarantined with their bytes, and the caller's
+``on_page`` hook (the pipeline maps the records there) runs in the same
+transaction as the run's counters, its request log and the checkpoint; so a
+crash at any moment loses and duplicates nothing.
+
+Records whose header names a set of the source's ``exclude_sets`` (any one of
+them: a record also in an allowed set is still left out) are not stored; one
+stored by an earlier run is staged for deletion, so it becomes a tombstone when
+the run completes, behind the mass-deletion guard.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from tsunagu.config import Settings
+from tsunagu.errors import ErrorBudgetExceededError
+from tsunagu.harvester.deletions import PageHook
+from tsunagu.harvester.protocol import RecordPage
+from tsunagu.harvester.windows import parse_datestamp
+from tsunagu.records import RawRecord, Source
+from tsunagu.store import ChangeKind, Checkpoint, Store
+
+_CHANGE_NAMES = {kind: kind.value for kind in ChangeKind}  # run counters by change
+
+
+@dataclasses.dataclass(frozen=True)
+class Progress:
+    """Progress of a running harvest, for the CLI."""
+
+    source_id: str
+    pages: int
+    records: int
+    complete_list_size: int | None
+
+
+ProgressHook = Callable[[Progress], None]
+
+
+class PageStore:
+    """Stores the pages of one run, in order (called on the run's writer thread)."""
+
+    def __init__(self, store: Store, source: Source, settings: Settings, *,
+                 on_page: PageHook, count_requests: Callable[[], None],
+                 progress: ProgressHook | None) -> None:
+        self.store = store
+        self.source = source
+        self.settings = settings
+        self.on_page = on_page
+        self.count_requests = count_requests
+        self.progress = progress
+        self.run_id = 0
+        self.records = 0  # records received in this process
+        self.excluded = 0  # of them, left out for their sets
+        self._blocked = frozenset(source.exclude_sets)
+
+    def store_page(self, page: RecordPage, params: dict[str, str], checkpoint: Checkpoint,
+                   mark: str | None) -> None:
+        """Store ``page`` with ``checkpoint`` (and move the high-water mark to ``mark``,
+        the ``until`` of a window the page completes) in one transaction."""
+        store, run_id = self.store, self.run_id
+        wanted, left_out = self._sort(page.records)
+        with store.db.transaction():
+            live = [raw for raw in wanted if not raw.deleted]
+            kinds = store.raw.put_many(live, run_id)
+            changes = [(raw, kind) for raw, kind in zip(live, kinds, strict=True)
+                       if kind is not None]
+            for raw in wanted:
+                if raw.deleted:
+                    store.raw.stage_deletion(raw, run_id, "deleted by the server")
+            self._drop_stored(left_out)
+            context = "&".join(f"{k}={v}" for k, v in params.items())
+            for rejected in page.rejected:
+                store.quarantine.add(
+                    self.source.id, rejected.oai_identifier, stage="parsing", run_id=run_id,
+                    reason=f"{rejected.reason} (page {checkpoint.pages}: {context})",
+                    raw=rejected.raw)
+            for identifier, what in page.repaired:
+                store.runs.log.add_issue(run_id, identifier, "repaired", what)
+            for note in page.notes:
+                store.runs.log.add_issue(run_id, None, "page", f"{note} ({context})")
+            quarantined = len(page.rejected) + self.on_page(changes, run_id)
+            counts = dict.fromkeys(_CHANGE_NAMES.values(), 0)
+            named = [(raw.oai_identifier, _CHANGE_NAMES[kind]) for raw, kind in changes]
+            for _identifier, name in named:
+                counts[name] += 1
+            store.runs.add_counts(run_id, quarantined=quarantined,
+                                  repaired=len(page.repaired), **counts)
+            store.runs.log.add_changes(run_id, named)
+            self.count_requests()
+            store.runs.save_checkpoint(checkpoint)
+            if mark is not None:
+                self._advance(mark)
+            failures = store.runs.get(run_id).quarantined
+        self.records += len(page.records)
+        self.excluded += len(left_out)
+        # No progress line for the empty answer of a window without changes.
+        if self.progress is not None and (page.records or page.token is not None):
+            self.progress(Progress(self.source.id, checkpoint.pages, self.records,
+                                   page.complete_list_size))
+        if failures > self.settings.error_budget:
+            raise ErrorBudgetExceededError(
+                f"{failures} records quarantined in this run, more than the error budget of "
+                f"{self.settings.error_budget}; see `tsunagu harvest report "
+                f"{self.source.id} --run {run_id}`", source_id=self.source.id)
+
+    def _sort(self, records: tuple[RawRecord, ...]) -> tuple[list[RawRecord], list[RawRecord]]:
+        """The records to store, and those left out for being in an excluded set."""
+        if not self._blocked:
+            return list(records), []
+        wanted: list[RawRecord] = []
+        left_out: list[RawRecord] = []
+        for raw in records:
+            (left_out if self._blocked.intersection(raw.set_specs) else wanted).append(raw)
+        return wanted, left_out
+
+    def _drop_stored(self, left_out: list[RawRecord]) -> None:
+        """Stage the deletion of left-out records stored live by an earlier run."""
+        for raw in left_out:
+            stored = self.store.raw.get(raw.source_id, raw.oai_identifier)
+            if stored is not None and not stored.deleted:
+                sets = ", ".join(sorted(self._blocked.intersection(raw.set_specs)))
+                self.store.raw.stage_deletion(raw, self.run_id, f"in an excluded set ({sets})")
+
+    def _advance(self, mark: str) -> None:
+        """Move the high-water mark forward to ``mark``, never back (a full run's windows)."""
+        current = parse_datestamp(self.store.sources.high_water(self.source.id))
+        moved = parse_datestamp(mark)
+        if moved is not None and (current is None or moved > current):
+            self.store.sources.set_high_water(self.source.id, mark)
