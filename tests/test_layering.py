@@ -43,7 +43,9 @@ ALLOWED: dict[str, set[str]] = {
                                   "tsunagu.harvester", "tsunagu.console"},
     "tsunagu.pipeline": FOUNDATION | {"tsunagu.store", "tsunagu.harvester",
                                       "tsunagu.mappings", "tsunagu.index", "tsunagu.feeds"},
-    "tsunagu.cli": FOUNDATION | {"tsunagu.store", "tsunagu.harvester", "tsunagu.pipeline",
+    "tsunagu.arguments": FOUNDATION,
+    "tsunagu.cli": FOUNDATION | {"tsunagu.arguments", "tsunagu.store", "tsunagu.harvester",
+                                 "tsunagu.pipeline",
                                  "tsunagu.site", "tsunagu.demo", "tsunagu.console",
                                  "tsunagu.accounts", "tsunagu.worker"},
 }

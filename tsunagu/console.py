@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sys
 import threading
 from collections.abc import Sequence
 from typing import Any
 
 from tsunagu.harvester import Progress
+from tsunagu.harvester.conformance import StoredValidation
 from tsunagu.pipeline import MappingReport
 from tsunagu.store import HarvestRun
+from tsunagu.store.health import HealthSummary, SourceHealth
 
 _LOCK = threading.Lock()  # sources are harvested in parallel threads
 
@@ -99,3 +103,35 @@ def print_mapping_report(report: MappingReport) -> None:
         print(f"{len(report.failed)} records could not be mapped:")
         for identifier, reason in report.failed[:20]:
             print(f"  {identifier}: {reason}")
+
+
+def print_validation(source_id: str, result: StoredValidation, *, as_json: bool) -> None:
+    """``harvest validate``: the stored records checked against their format's schema."""
+    if as_json:
+        print(json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=2))
+        return
+    print(f"{source_id}: {result.records} records; schema {result.schema or '(none)'}; "
+          f"{result.valid} valid, {result.invalid} invalid, {result.skipped} without a schema")
+    for message, count in result.messages:
+        print(f"  {count}× {message}")
+    for finding in result.findings:
+        print(f"  {finding}")
+
+
+def print_health(health: Sequence[SourceHealth], summary: HealthSummary, *,
+                 as_json: bool) -> None:
+    """``tsunagu health``: one line per source, then the summary."""
+    if as_json:
+        print(json.dumps({"ok": summary.ok, "summary": dataclasses.asdict(summary),
+                          "sources": [dict(dataclasses.asdict(item), healthy=item.healthy)
+                                      for item in health]}, ensure_ascii=False, indent=2))
+        return
+    for item in health:
+        mark = "ok " if item.healthy else "!! "
+        print(f"{mark}{item.source_id}\t{item.state}{'' if item.active else ' (inactive)'}"
+              f"\tlast run {item.last_run_at or '-'}\tlast success "
+              f"{item.last_success or '-'}\tfailures {item.consecutive_failures}"
+              f"\tparked until {item.parked_until or '-'}\tnext due {item.next_due or '-'}"
+              + (f"\t{item.error}" if item.error and not item.healthy else ""))
+    print(f"{summary.active} active sources: {summary.healthy} healthy, "
+          f"{summary.unhealthy} need attention")
