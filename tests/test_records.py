@@ -93,3 +93,17 @@ def test_new_fields_round_trip_and_old_json_still_loads() -> None:
     old = record_from_dict(data)
     assert old.periods == () and old.hierarchy is None
     assert old.rights.content.commercial is Permission.UNKNOWN
+
+
+def test_type_hints_are_resolved_once_per_class_not_per_record() -> None:
+    # Regression: resolving the dataclasses' type hints for every record made reading
+    # the store ~14× slower than building the records (70% of an index rebuild).
+    from tsunagu import records
+
+    records._converters_of.cache_clear()
+    data = json.loads(json.dumps(record_to_dict(full_record()), ensure_ascii=False))
+    rebuilt = [record_from_dict({**data, "id": f"{data['id']}-{n}"}) for n in range(200)]
+    assert all(r == dataclasses.replace(full_record(), id=r.id) for r in rebuilt)
+    info = records._converters_of.cache_info()
+    assert info.misses == info.currsize <= 12  # one per dataclass reached, not per record
+    assert info.hits >= 199 * info.misses

@@ -16,7 +16,7 @@ import enum
 import functools
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -442,29 +442,39 @@ def record_from_dict(data: Mapping[str, Any]) -> Record:
 
 
 def _build(cls: type, data: Mapping[str, Any]) -> object:
+    return cls(**{name: convert(data[name]) for name, convert in _converters_of(cls)
+                  if name in data})
+
+
+@functools.cache
+def _converters_of(cls: type) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    """Each field of a dataclass with the function that rebuilds its value (type hints
+    resolved once per class: resolving them per record dominated reading the store)."""
     hints = typing.get_type_hints(cls)
-    values = {
-        field.name: _convert(hints[field.name], data[field.name])
-        for field in dataclasses.fields(cls)
-        if field.name in data
-    }
-    return cls(**values)
+    return tuple((field.name, _converter(hints[field.name])) for field in dataclasses.fields(cls))
 
 
-def _convert(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def _keep(value: Any) -> Any:
+    return value
+
+
+@functools.cache
+def _converter(hint: Any) -> Callable[[Any], Any]:
+    """The function that rebuilds a JSON value as ``hint`` (``None`` stays ``None``)."""
     origin = typing.get_origin(hint)
     if origin in (types.UnionType, typing.Union):
         options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        return _convert(options[0], value) if len(options) == 1 else value
+        return _converter(options[0]) if len(options) == 1 else _keep
     if origin is tuple:
         args = typing.get_args(hint)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_convert(args[0], item) for item in value)
-        return tuple(_convert(arg, item) for arg, item in zip(args, value, strict=True))
+            item = _converter(args[0])
+            return lambda value: None if value is None else tuple(item(v) for v in value)
+        items = tuple(_converter(arg) for arg in args)
+        return lambda value: None if value is None else tuple(
+            convert(v) for convert, v in zip(items, value, strict=True))
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return _build(hint, value)
+        return lambda value: None if value is None else _build(hint, value)
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return hint(value)
-    return value
+        return lambda value: None if value is None else hint(value)
+    return _keep
