@@ -32,6 +32,8 @@ BATCH = 500
 def guard_message(store: Store, source_id: str, run_id: int, settings: Settings) -> str | None:
     """Why the run's staged deletions must be held, or None when they may go ahead."""
     doomed = store.raw.live_pending_count(run_id)
+    if doomed < settings.mass_deletion_min:  # nothing to weigh: no count of live records
+        return None
     live = store.raw.count(source_id)
     if doomed < settings.mass_deletion_min or doomed <= settings.mass_deletion_share * live:
         return None

@@ -96,7 +96,7 @@ class PageStore:
             store.runs.save_checkpoint(checkpoint)
             if mark is not None:
                 self._advance(mark)
-            failures = store.runs.get(run_id).quarantined
+            failures = store.runs.quarantined(run_id)
         self.records += len(page.records)
         self.excluded += len(left_out)
         # No progress line for the empty answer of a window without changes.

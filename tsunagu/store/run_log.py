@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from tsunagu.store.database import Database, utc_now
 
 CHANGES = ("new", "updated", "deleted")
+_CHANGE_ROWS = 300  # rows per INSERT (900 parameters: within any SQLite build's limit)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,13 +56,23 @@ class RunLog:
 
     def add_changes(self, run_id: int, changes: Iterable[tuple[str, str]]) -> None:
         """Record ``(identifier, change)`` pairs; a later change of a record wins."""
-        rows = [(run_id, oid, change) for oid, change in changes if change in CHANGES]
-        if rows:
-            with self._db.transaction() as conn:
-                conn.executemany(
-                    "INSERT INTO run_changes(run_id, oai_identifier, change) VALUES (?,?,?)"
-                    " ON CONFLICT(run_id, oai_identifier) DO UPDATE SET change=excluded.change",
-                    rows)
+        values: list[object] = []
+        for oid, change in changes:
+            if change in CHANGES:
+                values += (run_id, oid, change)
+        if not values:
+            return
+        # One multi-row statement per ``_CHANGE_ROWS`` rows (SQLite steps through them
+        # in one call); a row repeating an earlier one of the statement updates it.
+        step = _CHANGE_ROWS * 3
+        with self._db.transaction() as conn:
+            for start in range(0, len(values), step):
+                chunk = values[start:start + step]
+                conn.execute(
+                    "INSERT INTO run_changes(run_id, oai_identifier, change) VALUES "
+                    + ",".join(["(?,?,?)"] * (len(chunk) // 3))
+                    + " ON CONFLICT(run_id, oai_identifier) DO UPDATE SET change=excluded.change",
+                    chunk)
 
     def add_issue(self, run_id: int, oai_identifier: str | None, kind: str,
                   message: str) -> None:

@@ -155,6 +155,14 @@ class HarvestRuns:
             raise NotFoundError(f"no harvest run {run_id}")
         return _run(row)
 
+    def quarantined(self, run_id: int) -> int:
+        """The run's count of quarantined records (read per page: one column, not the row)."""
+        row = self._db.connection().execute(
+            "SELECT quarantined FROM harvest_runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no harvest run {run_id}")
+        return int(row[0])
+
     def list(self, source_id: str | None = None, *, limit: int = 50) -> list[HarvestRun]:
         sql = "SELECT * FROM harvest_runs"
         params: tuple[object, ...] = ()
