@@ -29,3 +29,11 @@ def test_environment_and_argument_precedence(tmp_path: Path) -> None:
 def test_a_typo_in_a_security_switch_is_an_error() -> None:
     with pytest.raises(ValueError, match="TSUNAGU_ALLOW_PRIVATE_HOSTS"):
         Settings.from_env({"TSUNAGU_ALLOW_PRIVATE_HOSTS": "yes please"})
+
+
+def test_the_window_size_is_read_from_the_environment() -> None:
+    assert Settings.from_env({}).window_days == 30
+    assert Settings.from_env({"TSUNAGU_WINDOW_DAYS": "365"}).window_days == 365
+    assert Settings.from_env({"TSUNAGU_WINDOW_DAYS": "0"}).window_days == 0  # one window
+    with pytest.raises(ValueError, match="TSUNAGU_WINDOW_DAYS"):
+        Settings.from_env({"TSUNAGU_WINDOW_DAYS": "monthly"})

@@ -68,7 +68,7 @@ class Settings:
     validate_all_pages: bool = False
     #: A long range (a first or full harvest from ``earliestDatestamp``, a long gap since
     #: the last run) is listed in windows of this many days, one after the other, each
-    #: checkpointed (``0``: one window); a source's ``window_days`` overrides it.
+    #: checkpointed (``TSUNAGU_WINDOW_DAYS``; ``0``: one window); a source's ``window_days`` overrides it.
     window_days: int = 30
     #: Incremental windows start this much before the last high-water mark (second
     #: granularity; day-granularity servers overlap by one day).
@@ -134,6 +134,7 @@ class Settings:
             response_deadline=_number(env, "TSUNAGU_RESPONSE_DEADLINE", cls.response_deadline),
             harvest_workers=int(_number(env, "TSUNAGU_HARVEST_WORKERS", cls.harvest_workers)),
             index_procs=max(1, int(_number(env, "TSUNAGU_INDEX_PROCS", _default_index_procs()))),
+            window_days=max(0, int(_number(env, "TSUNAGU_WINDOW_DAYS", cls.window_days))),
             validate_all_pages=_flag(env, "TSUNAGU_VALIDATE_ALL_PAGES"),
             secret_key=env.get("TSUNAGU_SECRET_KEY") or None,
             password_hashing=env.get("TSUNAGU_PASSWORD_HASHING", "").strip() or "standard",
