@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tsunagu.config import Settings
+from tsunagu.store import Store
 
 ZENODO = Path(__file__).parent.parent / "fixtures" / "oai" / "zenodo"
 
@@ -85,3 +86,11 @@ def replay() -> Iterator[Callable[[Responder], ReplayServer]]:
 def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", allow_private_hosts=True,
                     connect_timeout=2.0, read_timeout=5.0, request_delay=0.0)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A fresh SQLite store in the test's temporary directory."""
+    s = Store(tmp_path / "store.sqlite3")
+    yield s
+    s.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -28,13 +28,6 @@ VUFIND = FIXTURES / "oai" / "vufind"
 JPCOAR = FIXTURES / "records" / "jpcoar"
 OAI_DC = FIXTURES / "records" / "oai_dc"
 PAGE = (ZENODO / "list_records__00_200.body").read_bytes()
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "store.sqlite3")
-    yield s
-    s.close()
 
 
 @pytest.mark.parametrize("name", ["list_records__00_200.body", "list_records__05_200.body",

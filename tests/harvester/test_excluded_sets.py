@@ -7,7 +7,7 @@ next harvest, which is a full one, behind the mass-deletion guard.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -18,13 +18,6 @@ from tsunagu.config import Settings
 from tsunagu.harvester import approve, harvest_source
 from tsunagu.records import RawRecord, Sector, Source
 from tsunagu.store import ChangeKind, Checkpoint, Store
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "store.sqlite3")
-    yield s
-    s.close()
 
 
 def keep(changes: Sequence[tuple[RawRecord, ChangeKind]], run_id: int) -> int:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 
 import pytest
 from hostile_server import DAY, Fault, HostileServer, Item, http_date, items
@@ -17,13 +16,6 @@ from tsunagu.store import ChangeKind, HarvestRun, Store
 
 UNTIL = "2026-11-25T12:00:00Z"  # the hostile server's clock: until is always sent
 TOKEN_10, TOKEN_20 = f"10||{UNTIL}|", f"20||{UNTIL}|"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "store.sqlite3")
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 
 import pytest
 from conftest import status_of, zenodo
@@ -14,13 +13,6 @@ from tsunagu.config import Settings
 from tsunagu.harvester import harvest_source
 from tsunagu.records import RawRecord, Sector, Source
 from tsunagu.store import ChangeKind, HarvestRun, Store
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "store.sqlite3")
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 
 import pytest
 from hostile_server import HostileServer, items
@@ -20,13 +19,6 @@ from tsunagu.config import Settings
 from tsunagu.harvester import harvest_source
 from tsunagu.records import RawRecord, Sector, Source
 from tsunagu.store import ChangeKind, HarvestRun, Store
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "store.sqlite3")
-    yield s
-    s.close()
 
 
 def keep(changes: Sequence[tuple[RawRecord, ChangeKind]], run_id: int) -> int:

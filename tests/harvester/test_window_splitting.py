@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 
 import pytest
 from hostile_server import DAY, Fault, HostileServer, items
@@ -26,13 +25,6 @@ from tsunagu.store import ChangeKind, HarvestRun, Store
 
 UNTIL = "2026-11-25T12:00:00Z"
 EARLIEST = "2026-11-01T00:00:00Z"  # the records are dated 2026-11-01 .. 09
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "store.sqlite3")
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ window completes, and a run killed in a window resumes in that window.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from hostile_server import HostileServer, Item
@@ -24,13 +23,6 @@ UNTIL = "2026-11-25T12:00:00Z"
 #: The 30-day windows of a full harvest of ``spread()`` (the grid ends at 2026-11-26).
 WINDOW_ENDS = ["2026-07-28T23:59:59Z", "2026-08-27T23:59:59Z", "2026-09-26T23:59:59Z",
                "2026-10-26T23:59:59Z", UNTIL]
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "store.sqlite3")
-    yield s
-    s.close()
 
 
 def spread(count: int = 40, *, start: datetime = datetime(2026, 7, 1, 9, tzinfo=UTC),
