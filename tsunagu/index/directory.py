@@ -71,12 +71,7 @@ class IndexDirectory:
         ``mmap`` without private copies (:class:`~tsunagu.index.storage.MappedStorage`)."""
         try:
             return MappedStorage(str(generation)).open_index()
-        except Exception as mapped_exc:  # Whoosh raises many kinds, unpickling errors included
-            log.warning("cannot open %s with mapped files (%s); trying Whoosh's own storage",
-                        generation, mapped_exc)
-        try:
-            return whoosh_index.open_dir(str(generation))
-        except Exception as exc:
+        except Exception as exc:  # Whoosh raises many kinds, unpickling errors included
             raise IndexingError(
                 f"cannot open the search index in {generation} ({exc}); rebuild it"
             ) from exc

@@ -122,13 +122,8 @@ class Indexer:
         started = time.perf_counter()
         generation, ix = self._directory.create(build_schema())
         try:
-            lock = ix.lock("WRITELOCK")
-            if not lock.acquire():
-                raise IndexingError(f"cannot lock the new search index in {generation}")
-            try:
-                count = write_segments(ix, records, procs=self._procs)
-            finally:
-                lock.release()
+            # A new generation: no other writer can reach it before it is published.
+            count = write_segments(ix, records, procs=self._procs)
             ix.close()
             self._directory.write_state(generation, seq, SCHEMA_VERSION)
         except BaseException as exc:

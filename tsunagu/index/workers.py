@@ -24,8 +24,6 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from whoosh.filedb.filestore import FileStorage
-
 from tsunagu.errors import IndexingError
 from tsunagu.index.schema import document_for
 from tsunagu.index.segment import SegmentBuilder, commit_segments
@@ -53,7 +51,7 @@ def write_segments(ix: Any, records: Iterable[Record], *, procs: int = 1,
         if procs <= 1:
             built = [_build(storage, ix.indexname, ix.schema, batch) for batch in batches]
         else:
-            built = _build_in_workers(storage.folder, ix.indexname, batches, procs)
+            built = _build_in_workers(storage, ix.indexname, ix.schema, batches, procs)
         segments = [segment for segment, count in built if count]
         commit_segments(ix, segments)
     finally:
@@ -91,7 +89,7 @@ def _build(storage: Any, indexname: str, schema: Any, batch: list[Record]) -> tu
 
 
 def _build_in_workers(
-    folder: str, indexname: str, batches: Iterator[list[Record]], procs: int
+    storage: Any, indexname: str, schema: Any, batches: Iterator[list[Record]], procs: int
 ) -> list[tuple[Any, int]]:
     """Build the batches' segments in up to ``procs`` processes at once, results in
     batch order. Each batch gets a forked process that inherits it (no pickling of
@@ -103,7 +101,7 @@ def _build_in_workers(
         for batch in batches:
             receiver, sender = context.Pipe(duplex=False)
             process = context.Process(target=_build_and_send,
-                                      args=(sender, folder, indexname, batch), daemon=True)
+                                      args=(sender, storage, indexname, schema, batch), daemon=True)
             process.start()
             sender.close()
             running.append((process, receiver))
@@ -119,10 +117,9 @@ def _build_in_workers(
     return built
 
 
-def _build_and_send(sender: Any, folder: str, indexname: str, batch: list[Record]) -> None:
+def _build_and_send(sender: Any, storage: Any, indexname: str, schema: Any,
+                    batch: list[Record]) -> None:
     try:
-        storage = FileStorage(folder)
-        schema = storage.open_index(indexname).schema
         sender.send(("ok", _build(storage, indexname, schema, batch)))
     except BaseException as exc:  # reported to the parent, which raises it
         sender.send(("error", f"{type(exc).__name__}: {exc}"))
