@@ -68,7 +68,8 @@ class Settings:
     validate_all_pages: bool = False
     #: A long range (a first or full harvest from ``earliestDatestamp``, a long gap since
     #: the last run) is listed in windows of this many days, one after the other, each
-    #: checkpointed (``TSUNAGU_WINDOW_DAYS``; ``0``: one window); a source's ``window_days`` overrides it.
+    #: checkpointed (``TSUNAGU_WINDOW_DAYS``; ``0``: one window); a source's
+    #: ``window_days`` overrides it.
     window_days: int = 30
     #: Incremental windows start this much before the last high-water mark (second
     #: granularity; day-granularity servers overlap by one day).

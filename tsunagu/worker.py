@@ -23,7 +23,7 @@ from tsunagu.institutions import refresh_linked_feed
 from tsunagu.pipeline import Pipeline
 from tsunagu.records import FeedKind, Source, SourceStatus
 from tsunagu.store import HarvestRun, Store
-from tsunagu.store.health import source_health
+from tsunagu.store.health import next_due
 
 logger = logging.getLogger(__name__)
 
@@ -32,13 +32,12 @@ _FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 def due_sources(store: Store, now: dt.datetime | None = None) -> list[Source]:
     """The sources the worker should harvest at ``now``: those whose ``next_due``
-    (:func:`tsunagu.store.health.source_health`, the same rule ``tsunagu health``
-    shows) has come."""
+    (:func:`tsunagu.store.health.next_due`, the rule ``tsunagu health`` shows) has come."""
     moment = now or dt.datetime.now(dt.UTC)
-    published = store.sources.list(status=SourceStatus.PUBLISHED)
-    due = {item.source_id for item in source_health(store.db, published, moment)
-           if item.next_due is not None and item.next_due <= moment.strftime(_FORMAT)}
-    return [source for source in published if source.id in due]
+    now_text = moment.strftime(_FORMAT)
+    return [source for source in store.sources.list(status=SourceStatus.PUBLISHED)
+            if (due := next_due(source, store.runs.latest(source.id), moment)) is not None
+            and due <= now_text]
 
 
 def run_once(pipeline: Pipeline, now: dt.datetime | None = None) -> list[HarvestRun]:

@@ -35,7 +35,7 @@ def guard_message(store: Store, source_id: str, run_id: int, settings: Settings)
     if doomed < settings.mass_deletion_min:  # nothing to weigh: no count of live records
         return None
     live = store.raw.count(source_id)
-    if doomed < settings.mass_deletion_min or doomed <= settings.mass_deletion_share * live:
+    if doomed <= settings.mass_deletion_share * live:
         return None
     share = doomed / live if live else 1.0
     return (f"held: this run would delete {doomed} of {live} live records ({share:.0%}, more "

@@ -229,7 +229,6 @@ class _Run:
         days = self.source.window_days
         self.plan = WindowPlan(run_window, self.settings.window_days if days is None else days,
                                self.splitter.earliest)
-        self.pages_store.run_id = self.run_id
         window = self.plan.first() if checkpoint is None else self.plan.containing(
             Window(checkpoint.from_param, checkpoint.until_param or run_window.until))
         while True:

@@ -54,7 +54,6 @@ class PageStore:
         self.on_page = on_page
         self.count_requests = count_requests
         self.progress = progress
-        self.run_id = 0
         self.records = 0  # records received in this process
         self.excluded = 0  # of them, left out for their sets
         self._blocked = frozenset(source.exclude_sets)
@@ -63,7 +62,7 @@ class PageStore:
                    mark: str | None) -> None:
         """Store ``page`` with ``checkpoint`` (and move the high-water mark to ``mark``,
         the ``until`` of a window the page completes) in one transaction."""
-        store, run_id = self.store, self.run_id
+        store, run_id = self.store, checkpoint.run_id
         wanted, left_out = self._sort(page.records)
         with store.db.transaction():
             live = [raw for raw in wanted if not raw.deleted]
@@ -73,7 +72,7 @@ class PageStore:
             for raw in wanted:
                 if raw.deleted:
                     store.raw.stage_deletion(raw, run_id, "deleted by the server")
-            self._drop_stored(left_out)
+            self._drop_stored(left_out, run_id)
             context = "&".join(f"{k}={v}" for k, v in params.items())
             for rejected in page.rejected:
                 store.quarantine.add(
@@ -119,13 +118,15 @@ class PageStore:
             (left_out if self._blocked.intersection(raw.set_specs) else wanted).append(raw)
         return wanted, left_out
 
-    def _drop_stored(self, left_out: list[RawRecord]) -> None:
+    def _drop_stored(self, left_out: list[RawRecord], run_id: int) -> None:
         """Stage the deletion of left-out records stored live by an earlier run."""
+        if not left_out:
+            return
+        live = self.store.raw.live_among(self.source.id, [r.oai_identifier for r in left_out])
         for raw in left_out:
-            stored = self.store.raw.get(raw.source_id, raw.oai_identifier)
-            if stored is not None and not stored.deleted:
+            if raw.oai_identifier in live:
                 sets = ", ".join(sorted(self._blocked.intersection(raw.set_specs)))
-                self.store.raw.stage_deletion(raw, self.run_id, f"in an excluded set ({sets})")
+                self.store.raw.stage_deletion(raw, run_id, f"in an excluded set ({sets})")
 
     def _advance(self, mark: str) -> None:
         """Move the high-water mark forward to ``mark``, never back (a full run's windows)."""

@@ -115,12 +115,13 @@ def _health(db: Database, runs: HarvestRuns, source: Source,
         last_run_at=latest.started_at if latest else None, last_success=success,
         consecutive_failures=failures,
         parked_until=latest.resume_after if latest and latest.status == "parked" else None,
-        next_due=_next_due(source, latest, moment),
+        next_due=next_due(source, latest, moment),
         error=latest.error if latest and latest.status in ("failed", "parked", "held")
         else None)
 
 
-def _next_due(source: Source, latest: HarvestRun | None, moment: dt.datetime) -> str | None:
+def next_due(source: Source, latest: HarvestRun | None, moment: dt.datetime) -> str | None:
+    """When ``source`` is next due for a harvest, given its latest run (``None``: never)."""
     interval = source.schedule.interval_seconds
     harvested = source.kind is FeedKind.OAI_PMH or source.base_url.startswith(
         ("http://", "https://"))

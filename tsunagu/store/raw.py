@@ -54,7 +54,6 @@ class RawRecords:
         writes: list[object] = []  # the rows' values, flat, for multi-row INSERTs
         touches: list[tuple[object, ...]] = []
         set_lists: dict[tuple[str, ...], str] = {}  # a page repeats a few set lists
-        sha256 = hashlib.sha256
         with self._db.transaction() as conn:
             existing = _existing(conn, source_id, [raw.oai_identifier for raw in raws])
             for raw in raws:
@@ -64,7 +63,7 @@ class RawRecords:
                     kinds.append(None)
                     continue
                 deleted = raw.deleted
-                digest = _digest(raw) if deleted else sha256(raw.xml).hexdigest()
+                digest = _digest(raw)
                 sets = set_lists.get(raw.set_specs)
                 if sets is None:
                     sets = set_lists[raw.set_specs] = json.dumps(list(raw.set_specs))
@@ -141,6 +140,12 @@ class RawRecords:
         with self._db.transaction() as conn:
             return conn.execute(
                 "DELETE FROM pending_deletions WHERE run_id = ?", (run_id,)).rowcount
+
+    def live_among(self, source_id: str, oai_identifiers: Sequence[str]) -> set[str]:
+        """Those of ``oai_identifiers`` stored live (not as tombstones) for ``source_id``."""
+        found = _existing(self._db.connection(), source_id, list(oai_identifiers))
+        return {identifier for identifier, (_digest, deleted, _run) in found.items()
+                if not deleted}
 
     def get(self, source_id: str, oai_identifier: str) -> RawRecord | None:
         row = (
