@@ -13,7 +13,7 @@ from tsunagu.harvester import Progress
 from tsunagu.harvester.conformance import StoredValidation
 from tsunagu.pipeline import MappingReport
 from tsunagu.store import HarvestRun
-from tsunagu.store.health import HealthSummary, SourceHealth
+from tsunagu.store.health import HealthSummary, SourceHealth, health_payload
 
 _LOCK = threading.Lock()  # sources are harvested in parallel threads
 
@@ -122,9 +122,7 @@ def print_health(health: Sequence[SourceHealth], summary: HealthSummary, *,
                  as_json: bool) -> None:
     """``tsunagu health``: one line per source, then the summary."""
     if as_json:
-        print(json.dumps({"ok": summary.ok, "summary": dataclasses.asdict(summary),
-                          "sources": [dict(dataclasses.asdict(item), healthy=item.healthy)
-                                      for item in health]}, ensure_ascii=False, indent=2))
+        print(json.dumps(health_payload(summary, health), ensure_ascii=False, indent=2))
         return
     for item in health:
         mark = "ok " if item.healthy else "!! "

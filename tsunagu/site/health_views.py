@@ -12,29 +12,20 @@ take the site out of a load balancer): monitor ``"ok"`` in the JSON, or run
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Any
-
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from tsunagu.accounts.rules import Actor, is_admin
 from tsunagu.site.institution_web import answer, pipeline_of
 from tsunagu.site.sessions import current_actor
-from tsunagu.store.health import SourceHealth, source_health, summarize
+from tsunagu.store.health import SourceHealth, health_payload, source_health, summarize
 
 
-async def health(request: Request) -> Response:
-    actor = current_actor(request)
-    store = pipeline_of(request).store
-    every = await run_in_threadpool(source_health, store.db)
+def health(request: Request) -> Response:
+    every = source_health(pipeline_of(request).store.db)
     summary = summarize(every)
-    shown = _visible(every, actor)
-    payload: dict[str, Any] = {"ok": summary.ok, "summary": dataclasses.asdict(summary)}
-    if shown is not None:
-        payload["sources"] = [dict(dataclasses.asdict(item), healthy=item.healthy)
-                              for item in shown]
+    shown = _visible(every, current_actor(request))
+    payload = health_payload(summary, shown)
     response = answer(request, "health.html", {"summary": summary, "sources": shown},
                       payload)
     response.headers["Cache-Control"] = "no-store"

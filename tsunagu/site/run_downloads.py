@@ -9,7 +9,6 @@ source a 403. Nothing is cached.
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -36,21 +35,19 @@ def _headers(name: str, *, attachment: bool) -> dict[str, str]:
             "Cache-Control": "no-store"}
 
 
-async def report_csv(request: Request) -> Response:
+def report_csv(request: Request) -> Response:
     actor = require_actor(request)
     source_id, run_id = _ids(request)
-    body = await run_in_threadpool(run_report_csv, pipeline_of(request), actor, source_id,
-                                   run_id)
+    body = run_report_csv(pipeline_of(request), actor, source_id, run_id)
     return Response(body, media_type="text/csv; charset=utf-8",
                     headers=_headers(f"{source_id}-run-{run_id}.csv", attachment=True))
 
 
-async def report_html(request: Request) -> Response:
+def report_html(request: Request) -> Response:
     actor = require_actor(request)
     source_id, run_id = _ids(request)
     language = renderer_of(request).language(request)
-    body = await run_in_threadpool(lambda: run_report_html(
-        pipeline_of(request), actor, source_id, run_id, language=language))
+    body = run_report_html(pipeline_of(request), actor, source_id, run_id, language=language)
     headers = _headers(f"{source_id}-run-{run_id}.html", attachment=False)
     headers["Content-Security-Policy"] = REPORT_PAGE_POLICY
     return Response(body, media_type="text/html; charset=utf-8", headers=headers)

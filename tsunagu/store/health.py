@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from tsunagu.records import FeedKind, Source, SourceStatus
 from tsunagu.store.database import Database
@@ -136,3 +137,14 @@ def next_due(source: Source, latest: HarvestRun | None, moment: dt.datetime) -> 
     wait = min(interval, RETRY_FAILED_SECONDS) if latest.status == "failed" else interval
     started = dt.datetime.strptime(latest.started_at, _FORMAT).replace(tzinfo=dt.UTC)
     return (started + dt.timedelta(seconds=wait)).strftime(_FORMAT)
+
+
+def health_payload(summary: HealthSummary,
+                   sources: Sequence[SourceHealth] | None) -> dict[str, Any]:
+    """The JSON of a health check (``tsunagu health --json``, ``/health.json``): the
+    summary, and the sources in detail when given."""
+    payload: dict[str, Any] = {"ok": summary.ok, "summary": dataclasses.asdict(summary)}
+    if sources is not None:
+        payload["sources"] = [dict(dataclasses.asdict(item), healthy=item.healthy)
+                              for item in sources]
+    return payload
