@@ -7,21 +7,17 @@ next harvest, which is a full one, behind the mass-deletion guard.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from conftest import keep
 from hostile_server import HostileServer, Item, items
 
 from tsunagu.cli import main
 from tsunagu.config import Settings
 from tsunagu.harvester import approve, harvest_source
-from tsunagu.records import RawRecord, Sector, Source
-from tsunagu.store import ChangeKind, Checkpoint, Store
-
-
-def keep(changes: Sequence[tuple[RawRecord, ChangeKind]], run_id: int) -> int:
-    return 0
+from tsunagu.records import Sector, Source
+from tsunagu.store import Checkpoint, Store
 
 
 def records() -> list[Item]:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Sequence
 
 import pytest
+from conftest import keep
 from hostile_server import DAY, Fault, HostileServer, Item, http_date, items
 
 from tsunagu.config import Settings
 from tsunagu.harvester import approve, harvest_source, reject
-from tsunagu.records import RawRecord, Sector, Source
-from tsunagu.store import ChangeKind, HarvestRun, Store
+from tsunagu.records import Sector, Source
+from tsunagu.store import HarvestRun, Store
 
 UNTIL = "2026-11-25T12:00:00Z"  # the hostile server's clock: until is always sent
 TOKEN_10, TOKEN_20 = f"10||{UNTIL}|", f"20||{UNTIL}|"
@@ -30,10 +30,6 @@ def register(store: Store, url: str, sid: str = "hostile",
     source = Source(id=sid, name="Hostile", base_url=url, sector=Sector.ARCHIVE, set_specs=sets)
     store.sources.add(source)
     return source
-
-
-def keep(changes: Sequence[tuple[RawRecord, ChangeKind]], run_id: int) -> int:
-    return 0
 
 
 def harvest(store: Store, source: Source, settings: Settings, **kw: bool) -> HarvestRun:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import keep
 from hostile_server import Fault, HostileServer, Item, items
 
 from tsunagu.config import Settings
@@ -19,12 +20,8 @@ from tsunagu.harvester.report_documents import (
     report_html,
     write_report_files,
 )
-from tsunagu.records import RawRecord, Sector, Source
-from tsunagu.store import ChangeKind, Store
-
-
-def keep(changes: Sequence[tuple[RawRecord, ChangeKind]], run_id: int) -> int:
-    return 0
+from tsunagu.records import Sector, Source
+from tsunagu.store import Store
 
 
 @pytest.fixture

@@ -8,10 +8,11 @@ tsunagu stored, and the same deletions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import keep
 from oaipmh.client import Client
 from oaipmh.metadata import MetadataRegistry, oai_dc_reader
 from sickle import Sickle
@@ -19,8 +20,8 @@ from sickle import Sickle
 from tsunagu.config import Settings
 from tsunagu.demo.provider import FeedRecord, ProviderServer, write_feed
 from tsunagu.harvester import harvest_source
-from tsunagu.records import RawRecord, Sector, Source
-from tsunagu.store import ChangeKind, Store
+from tsunagu.records import Sector, Source
+from tsunagu.store import Store
 
 DC = ('<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
       'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{}</dc:title></oai_dc:dc>')
@@ -37,10 +38,6 @@ def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProviderServe
     feed = write_feed(tmp_path_factory.mktemp("feed") / "second.jsonl", records)
     with ProviderServer({"second": feed}, page_size=25) as server:
         yield server
-
-
-def keep(changes: Sequence[tuple[RawRecord, ChangeKind]], run_id: int) -> int:
-    return 0
 
 
 def tsunagu_harvest(url: str, tmp_path: Path, settings: Settings) -> tuple[set[str], set[str]]:

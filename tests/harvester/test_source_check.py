@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 
 import pytest
-from conftest import status_of, zenodo
+from conftest import keep, status_of, zenodo
 from hostile_server import Fault, HostileServer, items
 
 from tsunagu.config import Settings
 from tsunagu.harvester import harvest_source
-from tsunagu.records import RawRecord, Sector, Source
-from tsunagu.store import ChangeKind, HarvestRun, Store
+from tsunagu.records import Sector, Source
+from tsunagu.store import HarvestRun, Store
 
 
 @pytest.fixture
 def fast(settings: Settings) -> Settings:
     return dataclasses.replace(settings, read_timeout=0.5, connect_timeout=0.5,
                                retry_attempts=2)
-
-
-def keep(changes: Sequence[tuple[RawRecord, ChangeKind]], run_id: int) -> int:
-    return 0
 
 
 def run_on(store: Store, url: str, settings: Settings, *, prefix: str = "oai_dc",

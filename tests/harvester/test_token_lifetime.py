@@ -13,16 +13,13 @@ import time
 from collections.abc import Sequence
 
 import pytest
+from conftest import keep
 from hostile_server import HostileServer, items
 
 from tsunagu.config import Settings
 from tsunagu.harvester import harvest_source
 from tsunagu.records import RawRecord, Sector, Source
 from tsunagu.store import ChangeKind, HarvestRun, Store
-
-
-def keep(changes: Sequence[tuple[RawRecord, ChangeKind]], run_id: int) -> int:
-    return 0
 
 
 def register(store: Store, url: str) -> Source:

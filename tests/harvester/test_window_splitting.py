@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 
 import pytest
+from conftest import keep
 from hostile_server import DAY, Fault, HostileServer, items
 
 from tsunagu.config import Settings
@@ -31,10 +32,6 @@ EARLIEST = "2026-11-01T00:00:00Z"  # the records are dated 2026-11-01 .. 09
 def quick(settings: Settings) -> Settings:
     return dataclasses.replace(settings, read_timeout=1.0, connect_timeout=1.0,
                                retry_attempts=2)
-
-
-def keep(changes: Sequence[tuple[RawRecord, ChangeKind]], run_id: int) -> int:
-    return 0
 
 
 def harvest(store: Store, url: str, settings: Settings, on_page=keep) -> HarvestRun:  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import keep
 from hostile_server import HostileServer, Item
 
 from tsunagu.config import Settings
@@ -31,10 +32,6 @@ def spread(count: int = 40, *, start: datetime = datetime(2026, 7, 1, 9, tzinfo=
     return [Item(f"{prefix}{n:04d}",
                  (start + timedelta(days=step_days * n)).strftime("%Y-%m-%dT%H:%M:%SZ"),
                  f"Record {n}", sets) for n in range(count)]
-
-
-def keep(changes: Sequence[tuple[RawRecord, ChangeKind]], run_id: int) -> int:
-    return 0
 
 
 def register(store: Store, url: str, **kw: object) -> Source:
