@@ -1,72 +1,19 @@
-"""A replay server for recorded OAI-PMH responses, on 127.0.0.1."""
+"""Fixtures of the harvester tests: replay servers, settings, a store in tmp_path.
+
+Helpers the tests import by name live in ``harvest_support.py`` (never import
+``conftest`` by name: see ``tests/test_test_imports.py``).
+"""
 
 from __future__ import annotations
 
-import http.server
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from harvest_support import ReplayServer, Responder
 
 from tsunagu.config import Settings
-from tsunagu.records import RawRecord
-from tsunagu.store import ChangeKind, Store
-
-ZENODO = Path(__file__).parent.parent / "fixtures" / "oai" / "zenodo"
-
-#: (status, headers, body) answered for the parsed query of a request.
-Responder = Callable[[dict[str, str]], tuple[int, dict[str, str], bytes]]
-
-
-class ReplayServer:
-    """Answers each GET with what ``responder`` returns for its query; logs requests."""
-
-    def __init__(self, responder: Responder) -> None:
-        self.responder = responder
-        self.requests: list[dict[str, str]] = []
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
-                outer.requests.append(query)
-                status, headers, body = outer.responder(query)
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}/oai"  # bound to 127.0.0.1
-
-    def __enter__(self) -> ReplayServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-
-def zenodo(name: str) -> bytes:
-    return (ZENODO / name).read_bytes()
-
-
-def status_of(name: str) -> int:
-    return int(name.rsplit("_", 1)[1].split(".")[0])
+from tsunagu.store import Store
 
 
 @pytest.fixture
@@ -95,8 +42,3 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s = Store(tmp_path / "store.sqlite3")
     yield s
     s.close()
-
-
-def keep(changes: Sequence[tuple[RawRecord, ChangeKind]], run_id: int) -> int:
-    """A page hook that maps nothing (the harvester tests look at the raw records)."""
-    return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import keep
+from harvest_support import keep
 from hostile_server import HostileServer, Item, items
 
 from tsunagu.cli import main

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from conftest import status_of, zenodo
+from harvest_support import status_of, zenodo
 
 from tsunagu.config import Settings
 from tsunagu.harvester import harvest_source

@@ -6,7 +6,7 @@ import dataclasses
 import time
 
 import pytest
-from conftest import keep
+from harvest_support import keep
 from hostile_server import DAY, Fault, HostileServer, Item, http_date, items
 
 from tsunagu.config import Settings

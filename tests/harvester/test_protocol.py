@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import zenodo
+from harvest_support import zenodo
 from lxml import etree
 
 from tsunagu.errors import OAIError, ResponseFormatError

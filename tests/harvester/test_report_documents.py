@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import keep
+from harvest_support import keep
 from hostile_server import Fault, HostileServer, Item, items
 
 from tsunagu.config import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import keep, status_of, zenodo
+from harvest_support import keep, status_of, zenodo
 from hostile_server import Fault, HostileServer, items
 
 from tsunagu.config import Settings

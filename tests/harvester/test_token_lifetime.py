@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 
 import pytest
-from conftest import keep
+from harvest_support import keep
 from hostile_server import HostileServer, items
 
 from tsunagu.config import Settings

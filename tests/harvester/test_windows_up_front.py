@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import keep
+from harvest_support import keep
 from hostile_server import HostileServer, Item
 
 from tsunagu.config import Settings
