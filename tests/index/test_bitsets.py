@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 from tsunagu.index import Indexer, SearchIndex, SearchQuery
-from tsunagu.index.bitsets import BitsetFilter, from_docnums, iter_docnums
+from tsunagu.index.bitsets import BitsetFilter, SegmentCache, from_docnums, iter_docnums
+from tsunagu.index.directory import IndexDirectory
 from tsunagu.records import Record
 
 
@@ -46,4 +48,55 @@ def test_cached_sets_follow_new_segments_and_deletions(
     assert {h.id for h in after.hits} == expected
     assert after.total == len(expected)
     assert before == 2  # tnm-1 and tnm-4, both gone from tnm now
+    index.close()
+
+
+def _live_segments(index_dir: Path) -> set[str]:
+    directory = IndexDirectory(index_dir)
+    generation = directory.current()
+    assert generation is not None
+    ix = directory.open(generation)
+    with ix.searcher() as searcher:
+        found = {str(leaf.reader().segment().segment_id())
+                 for leaf, _ in searcher.leaf_searchers()}
+    ix.close()
+    return found
+
+
+def _fill(index: SearchIndex) -> None:
+    """Searches that fill every per-segment cache: term sets and postings (a
+    word), facet tables (its hits are few), record-id orders (every hit ties)."""
+    assert index.search(SearchQuery("雪景")).total >= 2 * 12
+    assert index.search(SearchQuery("-zzz")).total > 1_000
+
+
+def test_one_prune_keeps_every_per_segment_cache_to_the_live_segments(
+    tmp_path: Path, make: Callable[..., Record]
+) -> None:
+    index_dir = tmp_path / "index"
+    indexer = Indexer(index_dir)
+
+    def batch(name: str, count: int) -> list[Record]:
+        return [make(f"{name}{n:03d}", "雪景 図" if n < 2 else "富嶽 図",
+                     source=("ndl", "tnm", "tate")[n % 3]) for n in range(count)]
+
+    indexer.rebuild(batch("r", 400), seq=1)
+    rebuilt = _live_segments(index_dir)
+    for seq in range(2, 13):  # eleven segments of 70 (each > DIRECT_READS, so ordered)
+        indexer.update([(r.id, r) for r in batch(f"u{seq:02d}-", 70)], seq=seq)
+    segments = SegmentCache()
+    index = SearchIndex(index_dir, segments)
+    _fill(index)
+    before = {type(cache).__name__: cache.segment_ids() for cache in segments.caches()}
+    assert set(before) == {"TermSets", "PostingArrays", "RecordOrder", "FacetTables"}
+    # Whoosh merges the eleven small segments into the new one; the rebuilt one stays.
+    indexer.update([(r.id, r) for r in batch("last", 5)], seq=13)
+    live = _live_segments(index_dir)
+    assert rebuilt <= live and len(live) == 2
+    _fill(index)
+    for cache in segments.caches():
+        name = type(cache).__name__
+        assert len(before[name] - live) >= 11, name  # it held the segments merged away …
+        assert cache.segment_ids() <= live, name  # … and holds only live ones now
+    assert rebuilt <= segments.orders.segment_ids()  # the untouched segment's are kept
     index.close()

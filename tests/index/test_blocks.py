@@ -11,7 +11,13 @@ import pytest
 
 from tsunagu.index import Indexer
 from tsunagu.index.bitsets import from_docnums
-from tsunagu.index.blocks import PostingArrays, bits_of, docnum_array, read_postings
+from tsunagu.index.blocks import (
+    PostingArrays,
+    bits_of,
+    docnum_array,
+    read_postings,
+    segment_bounds,
+)
 from tsunagu.index.directory import IndexDirectory
 from tsunagu.records import Record
 
@@ -98,3 +104,10 @@ def test_bitsets_and_arrays_round_trip(count: int) -> None:
     bits = bits_of(array, size)
     assert bits == from_docnums(docnums)
     assert docnum_array(bits, size).tolist() == docnums
+
+
+def test_segment_bounds_slice_the_hits_of_each_segment() -> None:
+    starts = np.array([0, 10, 10, 25, 40], dtype=np.int64)  # the second segment is empty
+    docnums = np.array([0, 9, 10, 24, 41, 45], dtype=np.int64)  # none in the fourth
+    assert segment_bounds(docnums, starts) == [(0, 0, 2), (2, 2, 4), (4, 4, 6)]
+    assert segment_bounds(np.zeros(0, dtype=np.int64), starts) == []

@@ -9,7 +9,7 @@ import pytest
 
 from tsunagu.index.bitsets import from_docnums
 from tsunagu.index.blocks import docnum_array
-from tsunagu.index.facet_table import FacetTable
+from tsunagu.index.facet_table import FacetTable, FacetTables
 
 SIZE = 5_000
 
@@ -43,3 +43,22 @@ def test_documents_past_the_last_value_and_an_empty_facet() -> None:
     assert table.counts(np.array([3, 9], dtype=np.int64)) == {"a": 1, "b": 1}
     assert table.counts(np.array([9], dtype=np.int64)) == {}
     assert FacetTable({}, 10).counts(np.array([1, 2], dtype=np.int64)) == {}
+
+
+def test_tables_are_built_once_per_segment_and_forgotten_with_it() -> None:
+    tables = FacetTables()
+    built: list[str] = []
+
+    def values(segment_id: str) -> dict[str, int]:
+        built.append(segment_id)
+        return {"a": from_docnums([0, 2]), "b": from_docnums([1])}
+
+    hits = np.array([0, 1], dtype=np.int64)
+    for segment_id in ("s1", "s2", "s1"):
+        table = tables.table(segment_id, "sector", lambda: values(segment_id), 3)
+        assert table.counts(hits) == {"a": 1, "b": 1}
+    assert built == ["s1", "s2"] and tables.segment_ids() == {"s1", "s2"}
+    tables.keep_only(["s2", "s9"])
+    assert tables.segment_ids() == {"s2"}
+    tables.table("s1", "sector", lambda: values("s1"), 3)
+    assert built == ["s1", "s2", "s1"]  # built again: it was forgotten

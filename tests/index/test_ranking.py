@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from whoosh import query as wq
 
+from tsunagu.errors import IndexingError
 from tsunagu.index import Indexer, SearchIndex, SearchQuery
 from tsunagu.index.bitsets import BitsetFilter, Bitsets, SegmentCache, iter_docnums
 from tsunagu.index.directory import IndexDirectory
@@ -73,7 +74,7 @@ class _Opened:
     def ranked(self, text: str) -> tuple[Any, int, list[tuple[tuple[float, str], int]]]:
         """The ranking query of ``text``, its hits, and Whoosh's exhaustive order of them."""
         compiled = compile_text(text)
-        q, _ = rank_query(compiled)
+        q = rank_query(compiled)
         hits = self.bits.query(compiled)
         scores = self.whoosh_scores(q, hits)
         return q, hits, sorted(((-round(s, 9), self.record_id(d)), d) for d, s in scores.items())
@@ -107,7 +108,7 @@ def test_every_hit_scores_as_whoosh_scores_it(opened: _Opened, exact: bool) -> N
     compared = 0
     for text in TEXTS:
         compiled = compile_text(text, exact=exact)
-        q, _ = rank_query(compiled)
+        q = rank_query(compiled)
         assert Ranking.supports(q), text
         hits = opened.bits.query(compiled)
         got = opened.ranking.scores(q, hits)
@@ -150,6 +151,32 @@ def test_queries_it_cannot_rank_are_recognized() -> None:
     assert not Ranking.supports(wq.Phrase("title", ["富嶽", "嶽山"]))
     assert not Ranking.supports(wq.Or([wq.Term("title", "a"), wq.Term("title", "b")], scale=0.5))
     assert not Ranking.supports(wq.Every("title"))
+
+
+#: Every construct of the query language, phrases included (which ranking
+#: scores as their words), alone and combined, folded and exact.
+LANGUAGE = ("富嶽", '"富嶽 山水"', "富嶽山水", "東京都", "桜 3月", '北斎 OR "神奈川 沖"',
+            '富嶽 -"山水 図"', "-山水", "NOT 富嶽 浮世絵", 'title:"富嶽 山水"', "hokusai",
+            "agent:葛飾北斎 OR place:京都", "嶽 -嶽山")
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_every_query_the_language_compiles_is_ranked(exact: bool) -> None:
+    for text in LANGUAGE:
+        compiled = compile_text(text, exact=exact)
+        assert Ranking.supports(rank_query(compiled)), text
+    assert not Ranking.supports(compile_text('"富嶽 山水"'))  # its phrases, as compiled
+    plain = compile_text("富嶽 -山水")
+    assert rank_query(plain) is plain  # nothing to change: the same query
+
+
+def test_a_query_it_cannot_rank_is_refused(opened: _Opened) -> None:
+    phrase = compile_text('"富嶽 山水"')
+    hits = opened.bits.query(phrase)
+    assert hits
+    with pytest.raises(IndexingError, match="cannot score"):
+        opened.ranking.best(phrase, hits, 10)
+    assert opened.ranking.best(rank_query(phrase), hits, 10)
 
 
 def test_result_pages_and_cursors_walk_every_hit_once_in_order(segmented: Path) -> None:

@@ -65,7 +65,7 @@ class _Open:
     def exhaustive(self, text: str) -> tuple[Any, int, list[tuple[tuple[float, str], int]]]:
         """Whoosh scores every hit; sorted by ``(-round(score, 9), id)``."""
         compiled = compile_text(text)
-        q, _ = rank_query(compiled)
+        q = rank_query(compiled)
         hits = self.bits.query(compiled)
         top = self.searcher.search(q, limit=None, filter=BitsetFilter(hits)).top_n
         keyed = [((-round(s, 9), self.record_id(d)), d) for s, d in top]

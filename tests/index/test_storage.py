@@ -153,7 +153,7 @@ def _traced_search(open_index: Callable[[str], Any], index_dir: Path) -> int:
     for word in _WORDS:
         compiled = compile_text(word)
         hits = bits.query(compiled)
-        best = ranking.best(rank_query(compiled)[0], hits, 20)
+        best = ranking.best(rank_query(compiled), hits, 20)
         assert len(best) == 20
         assert all(searcher.stored_fields(docnum)["id"] for _, docnum in best)
     assert bits.values(FACET_FIELDS["sector"])

@@ -12,19 +12,23 @@ query's terms are kept decoded for ranking) and the bits of one term in one
 segment are cached under the segment's id: segments never change once written
 (only their deletion sets do, applied through :attr:`Bitsets.live`), so an
 incremental update keeps every cached set of the untouched segments. Query-level sets
-(phrases, prefixes) are cached per searcher, in a small LRU.
+(phrases, prefixes) are cached per searcher, in a small LRU. :class:`SegmentCache`
+holds every cache kept by segment id (these sets and those of the other modules)
+and forgets the gone segments in all of them at once.
 """
 
 from __future__ import annotations
 
 import collections
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from whoosh import query as wq
 from whoosh.idsets import DocIdSet
 
 from tsunagu.index.blocks import PostingArrays, bits_of, read_postings
+from tsunagu.index.facet_table import FacetTables
+from tsunagu.index.record_order import RecordOrder
 
 #: Query-level sets kept per open searcher.
 QUERY_CACHE_SIZE = 256
@@ -32,12 +36,23 @@ QUERY_CACHE_SIZE = 256
 TERM_CACHE_BYTES = 256 * 1024 * 1024
 
 
-class SegmentCache:
-    """Term bitsets of segments, kept across searchers while the segment lives."""
+@runtime_checkable
+class PerSegment(Protocol):
+    """A cache keyed by segment id: segments never change once written, so its
+    entries stay valid across searchers until their segment is gone."""
+
+    def keep_only(self, segment_ids: Iterable[str]) -> None:
+        """Forget the segments not in ``segment_ids``."""
+
+    def segment_ids(self) -> frozenset[str]:
+        """The segments it holds something of."""
+
+
+class TermSets:
+    """Term bitsets of segments (local document numbers), least recently used
+    dropped first once they hold more than ``budget`` bytes."""
 
     def __init__(self, budget: int = TERM_CACHE_BYTES) -> None:
-        #: Decoded postings of the query terms read last, for ranking them.
-        self.arrays = PostingArrays()
         self._budget = budget
         self._used = 0
         self._sets: collections.OrderedDict[tuple[str, str, bytes], int] = (
@@ -49,27 +64,71 @@ class SegmentCache:
         alive = set(segment_ids)
         for key in [key for key in self._sets if key[0] not in alive]:
             self._used -= _size(self._sets.pop(key))
-        self.arrays.keep_only(alive)
+
+    def segment_ids(self) -> frozenset[str]:
+        """The segments some term's set is kept of."""
+        return frozenset(segment_id for segment_id, _, _ in self._sets)
+
+    def get(self, segment_id: str, field: str, term: bytes) -> int | None:
+        """The set if it is kept."""
+        key = (segment_id, field, term)
+        bits = self._sets.get(key)
+        if bits is not None:
+            self._sets.move_to_end(key)
+        return bits
+
+    def put(self, segment_id: str, field: str, term: bytes, bits: int) -> None:
+        self._sets[(segment_id, field, term)] = bits
+        self._used += _size(bits)
+        while self._used > self._budget and len(self._sets) > 1:
+            self._used -= _size(self._sets.popitem(last=False)[1])
+
+
+class SegmentCache:
+    """Every cache kept by segment id across searchers: term bitsets, decoded
+    postings, record-id orders and facet tables.
+
+    :meth:`prune` forgets the gone segments in each of them at once — every
+    attribute that is a :class:`PerSegment` cache, so a cache added here is
+    pruned too. Whoever opens a searcher calls it once after each (re)open.
+    """
+
+    def __init__(self, budget: int = TERM_CACHE_BYTES) -> None:
+        self.terms = TermSets(budget)
+        #: Decoded postings of the query terms read last, for ranking them.
+        self.arrays = PostingArrays()
+        self.orders = RecordOrder()
+        self.tables = FacetTables()
+
+    def caches(self) -> list[PerSegment]:
+        """Every per-segment cache held here."""
+        return [cache for cache in vars(self).values() if isinstance(cache, PerSegment)]
+
+    def prune(self, searcher: Any) -> None:
+        """Forget, in every cache, the segments ``searcher`` does not read."""
+        self.keep_only(
+            str(leaf.reader().segment().segment_id()) for leaf, _ in searcher.leaf_searchers()
+        )
+
+    def keep_only(self, segment_ids: Iterable[str]) -> None:
+        """Forget, in every cache, the segments not in ``segment_ids``."""
+        alive = frozenset(segment_ids)
+        for cache in self.caches():
+            cache.keep_only(alive)
 
     def term_bits(
         self, segment_id: str, reader: Any, field: str, term: bytes, keep_arrays: bool = False
     ) -> int:
         """The segment's documents holding ``term`` (local numbers); with
         ``keep_arrays`` the decoded postings are kept in :attr:`arrays` too."""
-        key = (segment_id, field, term)
-        bits = self._sets.get(key)
-        if bits is not None:
-            self._sets.move_to_end(key)
-            return bits
-        if keep_arrays:
-            ids, _ = self.arrays.read(segment_id, reader, field, term)
-        else:
-            ids, _ = read_postings(reader, field, term)
-        bits = bits_of(ids, reader.doc_count_all())
-        self._sets[key] = bits
-        self._used += _size(bits)
-        while self._used > self._budget and len(self._sets) > 1:
-            self._used -= _size(self._sets.popitem(last=False)[1])
+        bits = self.terms.get(segment_id, field, term)
+        if bits is None:
+            if keep_arrays:
+                ids, _ = self.arrays.read(segment_id, reader, field, term)
+            else:
+                ids, _ = read_postings(reader, field, term)
+            bits = bits_of(ids, reader.doc_count_all())
+            self.terms.put(segment_id, field, term, bits)
         return bits
 
 
@@ -96,7 +155,6 @@ class Bitsets:
             if reader.has_deletions():
                 segment_live &= ~from_docnums(reader.deleted_docs_set)
             live |= segment_live << offset
-        segments.keep_only(segment_id for segment_id, _, _ in self._leaves)
         self.live = live
         self._queries: collections.OrderedDict[Any, int] = collections.OrderedDict()
         self._values: dict[str, dict[str, int]] = {}

@@ -17,6 +17,7 @@ so entries stay valid across searchers until their segment is gone).
 from __future__ import annotations
 
 import collections
+import itertools
 import zlib
 from collections.abc import Iterable
 from typing import Any
@@ -45,6 +46,10 @@ class PostingArrays:
         alive = set(segment_ids)
         for key in [key for key in self._arrays if key[0] not in alive]:
             self._used -= _size(self._arrays.pop(key))
+
+    def segment_ids(self) -> frozenset[str]:
+        """The segments some postings are kept of."""
+        return frozenset(segment_id for segment_id, _, _ in self._arrays)
 
     def get(self, segment_id: str, field: str, term: bytes) -> tuple[Docnums, Weights] | None:
         """The postings if they are kept."""
@@ -236,3 +241,15 @@ def bits_of(docnums: Docnums, size: int) -> int:
     flags = np.zeros(size, dtype=np.uint8)
     flags[docnums] = 1
     return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
+
+
+def segment_bounds(docnums: Docnums, starts: Docnums) -> list[tuple[int, int, int]]:
+    """``(segment, first, stop)``: the slice of ascending ``docnums`` (the open
+    searcher's numbers) in each segment that holds any; ``starts`` are the
+    segments' first document numbers, ascending, the first one 0."""
+    bounds = [*np.searchsorted(docnums, starts).tolist(), len(docnums)]
+    return [
+        (segment, first, stop)
+        for segment, (first, stop) in enumerate(itertools.pairwise(bounds))
+        if stop > first
+    ]

@@ -7,11 +7,12 @@ million documents. When the hits are few, it is cheaper to look their values
 up: a :class:`FacetTable` keeps, for one facet, each document's value codes
 (compressed sparse rows: where each document's codes start, then the codes), so
 counting costs a few array operations over the hits and their values.
+:class:`FacetTables` keeps the tables of each segment while it lives.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -53,3 +54,30 @@ class FacetTable:
         positions = np.repeat(first - run_starts, lengths) + np.arange(total)
         tally = np.bincount(self._codes[positions], minlength=len(self.names))
         return {self.names[code]: int(tally[code]) for code in np.flatnonzero(tally)}
+
+
+class FacetTables:
+    """Facet tables by segment id and field, kept across searchers while the segment lives."""
+
+    def __init__(self) -> None:
+        self._tables: dict[tuple[str, str], FacetTable] = {}
+
+    def keep_only(self, segment_ids: Iterable[str]) -> None:
+        """Forget the segments that are gone (merged away or replaced)."""
+        alive = set(segment_ids)
+        for key in [key for key in self._tables if key[0] not in alive]:
+            del self._tables[key]
+
+    def segment_ids(self) -> frozenset[str]:
+        """The segments a table is kept of."""
+        return frozenset(segment_id for segment_id, _ in self._tables)
+
+    def table(
+        self, segment_id: str, field: str, values: Callable[[], Mapping[str, int]], size: int
+    ) -> FacetTable:
+        """The table of ``field`` in a segment of ``size`` documents, built at first
+        use from ``values`` (each value → the bitset of its documents there)."""
+        found = self._tables.get((segment_id, field))
+        if found is None:
+            found = self._tables[(segment_id, field)] = FacetTable(values(), size)
+        return found

@@ -2,8 +2,7 @@
 
 Relevance pages are ranked by :class:`~tsunagu.index.ranking.Ranking`: every
 hit is scored with array operations and the best ``page × page_size`` are taken
-exactly; ties are broken by record id, so the order is total. A query of a kind
-it does not rank is scored by Whoosh with a top-k collector instead.
+exactly; ties are broken by record id, so the order is total.
 
 Column orders (title, date, most reusable) are a list of every document in
 that order, built once per open searcher and kept; a page walks it and keeps
@@ -32,13 +31,6 @@ from tsunagu.index.record_order import RecordOrder
 
 #: Below this many hits a column-ordered page is sorted directly, not walked.
 DIRECT_SORT_LIMIT = 20_000
-#: When Whoosh ranks: extra hits ranked beyond the page so that score ties
-#: break by id consistently.
-TIE_SLACK = 10
-#: When Whoosh ranks: up to this many hits every hit is scored. Whoosh's
-#: block-max top-k skipping (used above it) is approximate: among equal or
-#: nearly equal scores it may keep a slightly lower one.
-EXACT_RANKING_LIMIT = 1_000
 _COLUMNS = {"title": "title_sort", "date": "date_sort", "date_desc": "date_sort",
             "reuse": "reuse_sort"}
 _UNDATED = b"999999"
@@ -53,29 +45,22 @@ class Ordering:
         self._searcher = searcher
         self._orders: dict[str, tuple[list[bytes], list[int]]] = {}
         self._ranks: dict[str, list[int]] = {}
-        self._ids = searcher.reader().column_reader("id")
         self._ranking = Ranking(searcher, arrays, record_order)
 
     def page(
-        self, compiled: Any, final: int, total: int, query: SearchQuery, filtered: bool
+        self, ranking: Any, final: int, total: int, query: SearchQuery
     ) -> tuple[list[Mapping[str, Any]], str | None]:
         """The stored fields of the page's hits and the cursor after them.
 
-        ``final`` holds the hits; ``filtered`` says whether it is narrower than
-        the query's own matches (a filter is then passed to Whoosh).
+        ``final`` holds the ``total`` hits; ``ranking`` is the query that ranks
+        them (:func:`~tsunagu.index.ranking.rank_query`), ``None`` to browse.
         """
-        sort = query.sort if compiled is not None or query.sort != "relevance" else "title"
+        sort = query.sort if ranking is not None or query.sort != "relevance" else "title"
         after = _decode_cursor(query.cursor, sort) if query.cursor else None
         start = 0 if after is not None else (query.page - 1) * query.page_size
         wanted = start + query.page_size
-        if sort == "relevance" and Ranking.supports(compiled):
-            keyed = self._ranking.best(compiled, final, wanted + (after is not None), after)
-        elif sort == "relevance":
-            exact = after is not None or total <= EXACT_RANKING_LIMIT
-            keyed = self._ranked(compiled, final if filtered else None, wanted, exact)
-            if after is not None:
-                position = bisect.bisect_right([key for key, _ in keyed], tuple(after))
-                keyed = keyed[position : position + wanted + 1]
+        if sort == "relevance":
+            keyed = self._ranking.best(ranking, final, wanted + (after is not None), after)
         else:
             keyed = self._ordered(sort, final, total, wanted, after)
         chosen = keyed[start:wanted]
@@ -85,23 +70,6 @@ class Ordering:
         if chosen and remaining:
             cursor = _encode_cursor(sort, chosen[-1][0])
         return stored, cursor
-
-    def _ranked(
-        self, compiled: Any, final: int | None, wanted: int, exact: bool
-    ) -> list[tuple[Any, int]]:
-        """``((-score, id), docnum)`` of the best hits, best first, ranked by Whoosh."""
-        limit = None if exact else wanted + TIE_SLACK
-        allow = None if final is None else BitsetFilter(final)
-        top = self._searcher.search(compiled, limit=limit, filter=allow).top_n
-        cut = limit is not None and len(top) == limit and len(top) > wanted > 0
-        if cut and top[-1][0] == top[wanted - 1][0]:  # a tie runs past the slack: rank all
-            top = self._searcher.search(compiled, limit=None, filter=allow).top_n
-        keyed = []
-        for score, docnum in top:
-            record_id = _text(self._ids[docnum])
-            keyed.append(((-round(score, 9), record_id), docnum))
-        keyed.sort()
-        return keyed
 
     def _ordered(
         self, sort: str, final: int, total: int, wanted: int, after: Any
@@ -158,10 +126,6 @@ def _invert(key: bytes) -> bytes:
     after it (ids never contain ``\x00``).
     """
     return bytes(255 - b for b in key) + b"\xff"
-
-
-def _text(value: Any) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
 def _encode_cursor(sort: str, key: Any) -> str:

@@ -42,7 +42,8 @@ import numpy as np
 import numpy.typing as npt
 from whoosh import query as wq
 
-from tsunagu.index.blocks import PostingArrays, docnum_array, read_postings
+from tsunagu.errors import IndexingError
+from tsunagu.index.blocks import PostingArrays, docnum_array, read_postings, segment_bounds
 from tsunagu.index.postings import BYTE_TO_LENGTH, length_bytes
 from tsunagu.index.record_order import (
     RecordOrder,
@@ -50,7 +51,6 @@ from tsunagu.index.record_order import (
     after_by_id,
     best_by_id,
     rounded_keys,
-    segment_bounds,
 )
 
 _Floats = npt.NDArray[np.float64]
@@ -107,7 +107,13 @@ class Ranking:
 
     @staticmethod
     def supports(q: Any) -> bool:
-        """Whether :meth:`best` can rank ``q`` (the kinds of query tsunagu compiles)."""
+        """Whether :meth:`best` can rank ``q``.
+
+        Every query :func:`~tsunagu.index.query.compile_text` makes can be, once
+        :func:`rank_query` has turned its phrases into words. Not ranked (their
+        scores would differ from Whoosh's): a phrase, an ``Or`` with a ``scale``,
+        ``Every`` over one field, and any other kind of query.
+        """
         return Ranking._supports(_positive(q))
 
     @staticmethod
@@ -131,25 +137,26 @@ class Ranking:
 
         Every document in ``hits`` must match ``q``.
         """
+        positive = _rankable(q)
         if not hits or count <= 0:
             return []
         scope = self._scope(hits)
-        scores, _ = self._evaluate(_positive(q), scope)
+        scores, _ = self._evaluate(positive, scope)
         return self._top(scores, scope.docnums, count, after)
 
     def scores(self, q: Any, hits: int) -> dict[int, float]:
         """Docnum → score of every hit (every one must match ``q``)."""
+        positive = _rankable(q)
         scope = self._scope(hits)
-        scores, _ = self._evaluate(_positive(q), scope)
+        scores, _ = self._evaluate(positive, scope)
         return {int(d): float(s) for d, s in zip(scope.docnums, scores, strict=True)}
 
     def _scope(self, hits: int) -> _Scope:
         docnums = docnum_array(hits, self._size)
         segments = []
-        for segment_id, reader, offset in self._leaves:
-            start, stop = np.searchsorted(docnums, (offset, offset + reader.doc_count_all()))
-            if stop > start:
-                segments.append(_Segment(segment_id, reader, offset, int(start), int(stop)))
+        for segment, start, stop in segment_bounds(docnums, self._starts):
+            segment_id, reader, offset = self._leaves[segment]
+            segments.append(_Segment(segment_id, reader, offset, start, stop))
         return _Scope(docnums, tuple(segments))
 
     def _evaluate(self, q: Any, scope: _Scope) -> tuple[_Floats, _Flags]:
@@ -299,8 +306,8 @@ class Ranking:
         return self._orders.order(self._leaves[segment][0], self._segment_ids(segment))
 
 
-def rank_query(compiled: Any) -> tuple[Any, bool]:
-    """The query that ranks the hits, and whether it matches more than they are.
+def rank_query(compiled: Any) -> Any:
+    """The query that ranks the hits.
 
     A phrase's positions were checked when its documents were found (the hits
     bitset); ranking scores its words without positions (the same term
@@ -308,16 +315,25 @@ def rank_query(compiled: Any) -> tuple[Any, bool]:
     """
     if isinstance(compiled, wq.Phrase):
         terms = [wq.Term(compiled.fieldname, word) for word in compiled.words]
-        return wq.And(terms, boost=compiled.boost), True
+        return wq.And(terms, boost=compiled.boost)
     if isinstance(compiled, (wq.And, wq.Or)):
         parts = [rank_query(sub) for sub in compiled.subqueries]
-        if any(changed for _, changed in parts):
-            return type(compiled)([q for q, _ in parts], boost=compiled.boost), True
-        return compiled, False
+        if any(part is not sub for part, sub in zip(parts, compiled.subqueries, strict=True)):
+            return type(compiled)(parts, boost=compiled.boost)
+        return compiled
     if isinstance(compiled, wq.AndNot):
-        positive, changed = rank_query(compiled.a)
-        return (wq.AndNot(positive, compiled.b), True) if changed else (compiled, False)
-    return compiled, False
+        positive = rank_query(compiled.a)
+        return compiled if positive is compiled.a else wq.AndNot(positive, compiled.b)
+    return compiled
+
+
+def _rankable(q: Any) -> Any:
+    """``q``'s positive side (:func:`_positive`); :class:`IndexingError` for a
+    query :meth:`Ranking.supports` says it cannot rank (none that
+    :func:`~tsunagu.index.query.compile_text` makes, after :func:`rank_query`)."""
+    if not Ranking.supports(q):
+        raise IndexingError(f"relevance ranking cannot score this query: {q!r}", field="q")
+    return _positive(q)
 
 
 def _positive(q: Any) -> Any:

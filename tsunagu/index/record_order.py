@@ -19,7 +19,6 @@ than building a segment's order for them.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -52,6 +51,10 @@ class RecordOrder:
         alive = set(segment_ids)
         for segment_id in [s for s in self._orders if s not in alive]:
             del self._orders[segment_id]
+
+    def segment_ids(self) -> frozenset[str]:
+        """The segments an order is kept of."""
+        return frozenset(self._orders)
 
     def order(self, segment_id: str, ids: SegmentIds) -> _Order:
         """The order of a segment, built from its ids at first use."""
@@ -213,13 +216,3 @@ def rounded_keys(scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     found: npt.NDArray[np.float64] = keys[positions]
     return found
 
-
-def segment_bounds(docnums: _Docnums, starts: _Docnums) -> list[tuple[int, int, int]]:
-    """``(segment, first, stop)``: the slice of ascending ``docnums`` in each segment
-    that holds any (``starts`` are the segments' first document numbers)."""
-    bounds = [*np.searchsorted(docnums, starts).tolist(), len(docnums)]
-    return [
-        (segment, first, stop)
-        for segment, (first, stop) in enumerate(itertools.pairwise(bounds))
-        if stop > first
-    ]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import collections
+import functools
 import logging
 import threading
 from collections.abc import Mapping
@@ -33,14 +34,13 @@ import numpy as np
 from tsunagu.errors import IndexingError, QueryError, TsunaguError
 from tsunagu.index.analysis import analyze
 from tsunagu.index.bitsets import Bitsets, SegmentCache
-from tsunagu.index.blocks import Docnums, docnum_array
+from tsunagu.index.blocks import Docnums, docnum_array, segment_bounds
 from tsunagu.index.directory import IndexDirectory
-from tsunagu.index.facet_table import SPARSE_FRACTION, FacetTable
+from tsunagu.index.facet_table import SPARSE_FRACTION
 from tsunagu.index.highlight import make_snippet
 from tsunagu.index.ordering import Ordering
 from tsunagu.index.query import SearchQuery, compile_text, query_words
 from tsunagu.index.ranking import rank_query
-from tsunagu.index.record_order import RecordOrder
 from tsunagu.index.results import FacetValue, Hit, SearchResults
 from tsunagu.index.schema import (
     DECADE_FROM,
@@ -78,36 +78,27 @@ _ENUM_FACETS: dict[str, frozenset[str]] = {
 class _Snapshot:
     """An open searcher with everything cached for it."""
 
-    def __init__(self, searcher: Any, segments: SegmentCache,
-                 tables: dict[tuple[str, str], FacetTable], record_order: RecordOrder) -> None:
+    def __init__(self, searcher: Any, segments: SegmentCache) -> None:
         self.searcher = searcher
         self.bits = Bitsets(searcher, segments)
-        alive = {segment_id for segment_id, _, _ in self.bits.segments}
-        record_order.keep_only(alive)
-        self.ordering = Ordering(searcher, segments.arrays, record_order)
+        self.ordering = Ordering(searcher, segments.arrays, segments.orders)
         self.providers: dict[str, str] | None = None
         self.size = int(searcher.doc_count_all())
         self._decades: dict[str, tuple[list[int], list[int]]] = {}
-        for key in [key for key in tables if key[0] not in alive]:
-            del tables[key]
-        self._tables = tables
+        self._segments = segments
 
     def facet_counts(self, facet: str, docnums: Docnums) -> dict[str, int]:
         """Value → how many of ``docnums`` (ascending, live) have it, looked up
-        in each segment's :class:`FacetTable` (kept while the segment lives)."""
+        in each segment's :class:`~tsunagu.index.facet_table.FacetTable`."""
         counts: collections.Counter[str] = collections.Counter()
+        field = FACET_FIELDS[facet]
         segments = self.bits.segments
-        bounds = np.searchsorted(docnums, [offset for _, offset, _ in segments]).tolist()
-        for (segment_id, offset, size), first, stop in zip(
-            segments, bounds, [*bounds[1:], len(docnums)], strict=True
-        ):
-            if stop > first:
-                key = (segment_id, FACET_FIELDS[facet])
-                table = self._tables.get(key)
-                if table is None:
-                    values = self.bits.segment_values(segment_id, FACET_FIELDS[facet])
-                    table = self._tables[key] = FacetTable(values, size)
-                counts.update(table.counts(docnums[first:stop] - offset))
+        starts = np.array([offset for _, offset, _ in segments], dtype=np.int64)
+        for segment, first, stop in segment_bounds(docnums, starts):
+            segment_id, offset, size = segments[segment]
+            values = functools.partial(self.bits.segment_values, segment_id, field)
+            table = self._segments.tables.table(segment_id, field, values, size)
+            counts.update(table.counts(docnums[first:stop] - offset))
         return dict(counts)
 
     def decades(self, field: str) -> tuple[list[int], list[int]]:
@@ -137,17 +128,16 @@ class SearchIndex:
     generation or a new commit), checked cheaply before every search; the
     bitsets of unchanged segments survive the reopen. Searches are serialized
     by a lock: Whoosh is pure Python, so threads would gain little from running
-    them side by side. A missing index gives no hits.
+    them side by side. A missing index gives no hits. ``segments`` holds what
+    is kept by segment across reopens (a new :class:`SegmentCache` if not given).
     """
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, segments: SegmentCache | None = None) -> None:
         self._directory = IndexDirectory(index_dir)
         self._lock = threading.Lock()
         self._snapshot: _Snapshot | None = None
         self._stamp: tuple[int, int] | None = None
-        self._segments = SegmentCache()
-        self._tables: dict[tuple[str, str], FacetTable] = {}
-        self._record_order = RecordOrder()
+        self._segments = SegmentCache() if segments is None else segments
 
     def search(self, query: SearchQuery) -> SearchResults:
         """One page of hits for ``query`` with its facet counts.
@@ -235,11 +225,7 @@ class SearchIndex:
                 }
             facets.append((facet, _facet_values(facet, counts, selected.get(facet, ()), labels)))
         total = final.bit_count()
-        ranking, unpositioned = rank_query(compiled)
-        page, next_cursor = snapshot.ordering.page(
-            ranking, final, total, query,
-            filtered=unpositioned or final != matched or query.has_years,
-        )
+        page, next_cursor = snapshot.ordering.page(rank_query(compiled), final, total, query)
         words = query_words(query.text)
         hits = tuple(_hit(stored, words) for stored in page)
         suggestion = None
@@ -264,7 +250,8 @@ class SearchIndex:
             return None
         log.info("opening search index %s", generation)
         searcher = self._directory.open(generation).searcher(weighting=_WEIGHTING)
-        self._snapshot = _Snapshot(searcher, self._segments, self._tables, self._record_order)
+        self._segments.prune(searcher)  # the one place gone segments are forgotten
+        self._snapshot = _Snapshot(searcher, self._segments)
         return self._snapshot
 
     def _close(self) -> None:
