@@ -105,3 +105,25 @@ def test_profile_and_mapping_report(
     assert main([*data, "source", "profile", "kansai", "--thumbnail-pattern", "/full/"]) == 0
     assert main([*data, "map", "kansai"]) == 0
     assert json.loads(capsys.readouterr().out.splitlines()[-1])["quarantined"] == 0
+
+
+def test_source_harvesting_shows_and_changes_what_a_source_harvests(
+    provider: ProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TSUNAGU_ALLOW_PRIVATE_HOSTS", "1")
+    data = ["--data-dir", str(tmp_path)]
+    assert main(add_args(tmp_path, provider.base_url("kansai"))) == 0
+    capsys.readouterr()
+    assert main([*data, "source", "harvesting", "kansai", "--window-days", "7"]) == 0
+    out = capsys.readouterr().out
+    assert "windows: 7 days" in out and "sets: (the whole repository)" in out
+    assert "next harvest is a full one" not in out  # only the window changed
+    assert main([*data, "source", "harvesting", "kansai", "--exclude-set", "private"]) == 0
+    out = capsys.readouterr().out
+    assert "the sets of kansai changed" in out and "excluded sets: private" in out
+    assert "windows: 7 days" in out
+    assert main([*data, "source", "harvesting", "kansai"]) == 0
+    assert "excluded sets: private" in capsys.readouterr().out
+    assert main([*data, "source", "harvesting", "nope", "--window-days", "7"]) == 1
+    assert "no such source" in capsys.readouterr().err

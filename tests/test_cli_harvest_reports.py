@@ -26,11 +26,12 @@ def provider() -> Iterator[ProviderServer]:
 @pytest.fixture
 def data(tmp_path: Path, provider: ProviderServer, monkeypatch: pytest.MonkeyPatch,
          capsys: pytest.CaptureFixture[str]) -> Path:
-    """A data directory with the kansai feed harvested once."""
+    """A data directory with the kansai feed (named in both languages) harvested once."""
     monkeypatch.setenv("TSUNAGU_ALLOW_PRIVATE_HOSTS", "1")
     monkeypatch.setenv("TSUNAGU_REQUEST_DELAY", "0")
     assert main(["--data-dir", str(tmp_path), "source", "add", "kansai", "--url",
-                 provider.base_url("kansai"), "--name", "関西大学", "--sector", "library"]) == 0
+                 provider.base_url("kansai"), "--name", "関西大学",
+                 "--name-en", "Kansai University", "--sector", "library"]) == 0
     assert main(["--data-dir", str(tmp_path), "harvest", "kansai", "--no-index"]) == 0
     capsys.readouterr()
     return tmp_path
@@ -48,9 +49,22 @@ def test_report_as_csv_and_html(data: Path, provider: ProviderServer,
     assert ["summary", "status", "", "ok"] in rows
     new = [row for row in rows if row[:2] == ["diff", "new"]]
     assert len(new) == min(len(provider.feed("kansai").records), 200)  # LIST_LIMIT
+    assert run(data, "harvest", "report", "kansai", "--format", "html") == 0
+    html = capsys.readouterr().out
+    assert html.startswith("<!DOCTYPE html>") and "<h1>収集レポート: 関西大学 (" in html
+
+
+def test_the_english_report_names_the_source_in_english(
+        data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(data, "harvest", "report", "kansai", "--format", "html", "--lang", "en") == 0
     html = capsys.readouterr().out
-    assert html.startswith("<!DOCTYPE html>") and "Harvest report: 関西大学" in html
+    assert '<html lang="en">' in html and "<h1>Harvest report: Kansai University (" in html
+    assert "関西大学" not in html
+    outbox = tmp_path / "outbox"
+    assert run(data, "harvest", "report", "kansai", "--send-to", str(outbox),
+               "--lang", "en") == 0
+    sent = (outbox / "kansai-run-1.html").read_text(encoding="utf-8")
+    assert "<h1>Harvest report: Kansai University (" in sent and "関西大学" not in sent
 
 
 def test_report_files_for_the_institution(data: Path, tmp_path: Path,

@@ -134,9 +134,11 @@ def _report(pipeline: Pipeline, args: argparse.Namespace, source_id: str) -> int
     from pathlib import Path
 
     from tsunagu.harvester.report_documents import report_csv, report_html, write_report_files
+    from tsunagu.store.source_names import display_name
 
     report = pipeline.report(source_id, args.run)
-    name = pipeline.source(source_id).name
+    source = pipeline.source(source_id)
+    name = display_name(source.name, source.name_en, args.lang)
     if args.send_to:
         for path in write_report_files(report, Path(args.send_to), source_name=name,
                                        language=args.lang):
@@ -212,6 +214,7 @@ def _source(pipeline: Pipeline, args: argparse.Namespace) -> int:
 def _harvesting(pipeline: Pipeline, args: argparse.Namespace) -> None:
     """``source harvesting ID [...]``: show, or change, what a source harvests."""
     store = pipeline.store
+    source = store.sources.get(args.id)
     sets = () if args.all_sets else tuple(args.sets) if args.sets else None
     excluded = () if args.no_exclusions else tuple(args.exclude_sets) if (
         args.exclude_sets) else None
@@ -222,14 +225,11 @@ def _harvesting(pipeline: Pipeline, args: argparse.Namespace) -> None:
             raise ConfigError(f"run {checkpoint.run_id} of {args.id} is unfinished; let it "
                               f"finish (`tsunagu harvest {args.id}`) before changing this",
                               source_id=args.id)
-        before = store.sources.get(args.id)
-        source = store.sources.set_harvesting(args.id, set_specs=sets, exclude_sets=excluded,
-                                              window_days=args.window_days,
-                                              default_window=args.default_window)
+        before, source = source, store.sources.set_harvesting(
+            args.id, set_specs=sets, exclude_sets=excluded, window_days=args.window_days,
+            default_window=args.default_window)
         if (source.set_specs, source.exclude_sets) != (before.set_specs, before.exclude_sets):
             print(f"the sets of {args.id} changed: its next harvest is a full one")
-    else:
-        source = store.sources.get(args.id)
     days = source.window_days
     print(f"sets: {', '.join(source.set_specs) or '(the whole repository)'}")
     print(f"excluded sets: {', '.join(source.exclude_sets) or '(none)'}")

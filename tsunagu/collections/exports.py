@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from tsunagu.collections.review import CollectionReview, ReviewedEntry
 from tsunagu.credits import Credit, credit_lines
 from tsunagu.records import Record
+from tsunagu.store.cells import defuse_formula
 from tsunagu.uses import IntendedUse
 
 IIIF_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
@@ -112,8 +113,8 @@ def _entry_data(reviewed: ReviewedEntry, item_url: ItemUrl, *, modified: bool
 def collection_csv(reviewed: CollectionReview, item_url: ItemUrl) -> str:
     """One row per entry (:data:`CSV_COLUMNS`), UTF-8 text with a header row.
 
-    A cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``)
-    is prefixed with an apostrophe.
+    A cell that a spreadsheet would run as a formula gets a leading apostrophe
+    (:func:`tsunagu.store.cells.defuse_formula`).
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -134,12 +135,8 @@ def collection_csv(reviewed: CollectionReview, item_url: ItemUrl) -> str:
             "note": entry.get("note") or "", "text": entry.get("text") or "",
             "credit_ja": credit.get("ja", ""), "credit_en": credit.get("en", ""),
         }
-        writer.writerow([_safe_cell(str(row[column])) for column in CSV_COLUMNS])
+        writer.writerow([defuse_formula(str(row[column])) for column in CSV_COLUMNS])
     return buffer.getvalue()
-
-
-def _safe_cell(value: str) -> str:
-    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
 
 
 def iiif_collection(reviewed: CollectionReview, collection_uri: str) -> dict[str, Any]:

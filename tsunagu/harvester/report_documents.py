@@ -25,9 +25,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from tsunagu.store.cells import defuse_formula
+
 COUNTS = ("new", "updated", "unchanged", "deleted", "quarantined", "repaired", "requests")
 CSV_HEADER = ("section", "kind", "oai_identifier", "detail")
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 _LABELS: dict[str, dict[str, str]] = {
     "title": {"ja": "収集レポート", "en": "Harvest report"},
@@ -66,7 +67,7 @@ def report_csv(report: dict[str, Any]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for row in report_rows(report):
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow([defuse_formula(value) for value in row])
     return out.getvalue()
 
 
@@ -156,10 +157,6 @@ def _table(title: str, headers: list[str], rows: list[tuple[Any, Any, Any]],
     return [f"<h2>{title}</h2>", "<table><tr>", *(f"<th>{h}</th>" for h in headers), "</tr>",
             *("<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>"
               for row in rows), "</table>"]
-
-
-def _cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA) else value
 
 
 _STYLE = ("body{font-family:sans-serif;margin:2em;max-width:60em}"

@@ -35,8 +35,10 @@ def _institution(request: Request) -> str:
     return str(request.path_params["institution_id"])
 
 
-def _attachment(name: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{name}"',
+def download_headers(name: str, *, inline: bool = False) -> dict[str, str]:
+    """Headers of a file sent as ``name``: saved (or ``inline``: shown), never cached."""
+    disposition = "inline" if inline else "attachment"
+    return {"Content-Disposition": f'{disposition}; filename="{name}"',
             "Cache-Control": "no-store"}
 
 
@@ -45,7 +47,7 @@ def records_jsonl(request: Request) -> Response:
     institution_id = _institution(request)
     chunks = export_records_jsonl(pipeline_of(request), actor, institution_id)
     return StreamingResponse(chunks, media_type="application/x-ndjson",
-                             headers=_attachment(f"{institution_id}-records.jsonl"))
+                             headers=download_headers(f"{institution_id}-records.jsonl"))
 
 
 def records_csv(request: Request) -> Response:
@@ -54,7 +56,7 @@ def records_csv(request: Request) -> Response:
     chunks = export_records_csv(pipeline_of(request), actor, institution_id)
     return StreamingResponse((chunk.encode("utf-8") for chunk in chunks),
                              media_type="text/csv; charset=utf-8",
-                             headers=_attachment(f"{institution_id}-records.csv"))
+                             headers=download_headers(f"{institution_id}-records.csv"))
 
 
 def raw_jsonl(request: Request) -> Response:
@@ -62,7 +64,7 @@ def raw_jsonl(request: Request) -> Response:
     institution_id = _institution(request)
     chunks = export_raw_records(pipeline_of(request), actor, institution_id)
     return StreamingResponse(chunks, media_type="application/x-ndjson",
-                             headers=_attachment(f"{institution_id}-raw.jsonl"))
+                             headers=download_headers(f"{institution_id}-raw.jsonl"))
 
 
 def _period(request: Request) -> tuple[dt.date | None, dt.date | None]:
@@ -111,4 +113,4 @@ def activity_csv(request: Request) -> Response:
                                  start=start, end=end)
     return StreamingResponse((chunk.encode("utf-8") for chunk in chunks),
                              media_type="text/csv; charset=utf-8",
-                             headers=_attachment(f"{institution_id}-activity.csv"))
+                             headers=download_headers(f"{institution_id}-activity.csv"))

@@ -59,13 +59,16 @@ from tsunagu.site.institution_web import (
 )
 from tsunagu.site.sessions import current_actor, require_actor
 from tsunagu.site.upload_tickets import discard_upload, keep_upload, read_upload
+from tsunagu.store.source_names import display_name
 
 
-def _source_id(request: Request) -> str:
+def source_id_of(request: Request) -> str:
+    """The source id in the path (``/sources/{source_id}/…``)."""
     return str(request.path_params["source_id"])
 
 
-def _run_id(request: Request) -> int:
+def run_id_of(request: Request) -> int:
+    """The run id in the path (``…/runs/{run_id}…``); not a number is a ConfigError."""
     value = str(request.path_params["run_id"])
     if not value.isdigit():
         raise ConfigError("a run id is a number", field="run")
@@ -75,7 +78,7 @@ def _run_id(request: Request) -> int:
 def source_page(request: Request) -> Response:
     actor = require_actor(request)
     pipeline = pipeline_of(request)
-    source_id = _source_id(request)
+    source_id = source_id_of(request)
     runs = source_runs(pipeline, actor, source_id)
     source = pipeline.source(source_id)
     quality = source_quality(pipeline, actor, source_id)
@@ -93,7 +96,7 @@ def sandbox(request: Request) -> Response:
     """The last sandbox report, from the store: reloading asks no repository."""
     actor = require_actor(request)
     pipeline = pipeline_of(request)
-    source = managed_source(pipeline.store, actor, _source_id(request))
+    source = managed_source(pipeline.store, actor, source_id_of(request))
     return _sandbox_answer(request, source, last_sandbox(pipeline, actor, source.id))
 
 
@@ -107,9 +110,8 @@ async def check_sandbox(request: Request) -> Response:
 
 def _sandbox_answer(request: Request, source: Source, report: SandboxReport | None) -> Response:
     renderer = renderer_of(request)
-    labels = renderer.labeller(request, {source.id: source.name_en
-                                         if renderer.language(request) == "en"
-                                         and source.name_en else source.name})
+    labels = renderer.labeller(request, {source.id: display_name(
+        source.name, source.name_en, renderer.language(request))})
     payload: dict[str, Any] = {"source": source, "report": None if report is None else {
         "ok": report.ok, "checked_at": report.checked_at, "checks": report.checks,
         "quality": report.quality, "records": [_preview_payload(p) for p in report.records]}}
@@ -130,7 +132,7 @@ def _preview_payload(preview: Any) -> dict[str, Any]:
 def run_page(request: Request) -> Response:
     actor = require_actor(request)
     pipeline = pipeline_of(request)
-    source_id, run_id = _source_id(request), _run_id(request)
+    source_id, run_id = source_id_of(request), run_id_of(request)
     report = run_report(pipeline, actor, source_id, run_id)
     quarantined = quarantined_records(pipeline, actor, source_id, run_id=run_id)
     return answer(request, "dashboard/run.html", {
@@ -142,32 +144,32 @@ def run_page(request: Request) -> Response:
 
 async def _act(request: Request, action: Any, *args: Any) -> Any:
     return await run_in_threadpool(action, pipeline_of(request), current_actor(request),
-                                   _source_id(request), *args)
+                                   source_id_of(request), *args)
 
 
 async def publish(request: Request) -> Response:
     update = await _act(request, publish_source)
-    return done(request, f"/sources/{_source_id(request)}", {"index": update})
+    return done(request, f"/sources/{source_id_of(request)}", {"index": update})
 
 
 async def unpublish(request: Request) -> Response:
     update = await _act(request, unpublish_source)
-    return done(request, f"/sources/{_source_id(request)}", {"index": update})
+    return done(request, f"/sources/{source_id_of(request)}", {"index": update})
 
 
 async def harvest(request: Request) -> Response:
     run = await _act(request, harvest_now)
-    return done(request, f"/sources/{_source_id(request)}/runs/{run.id}", {"run": run})
+    return done(request, f"/sources/{source_id_of(request)}/runs/{run.id}", {"run": run})
 
 
 async def approve(request: Request) -> Response:
-    run = await _act(request, approve_run, _run_id(request))
-    return done(request, f"/sources/{_source_id(request)}/runs/{run.id}", {"run": run})
+    run = await _act(request, approve_run, run_id_of(request))
+    return done(request, f"/sources/{source_id_of(request)}/runs/{run.id}", {"run": run})
 
 
 async def reject(request: Request) -> Response:
-    run = await _act(request, reject_run, _run_id(request))
-    return done(request, f"/sources/{_source_id(request)}/runs/{run.id}", {"run": run})
+    run = await _act(request, reject_run, run_id_of(request))
+    return done(request, f"/sources/{source_id_of(request)}/runs/{run.id}", {"run": run})
 
 
 async def upload(request: Request) -> Response:
@@ -179,7 +181,7 @@ async def upload(request: Request) -> Response:
     pipeline = pipeline_of(request)
     actor = current_actor(request)
     source = await run_in_threadpool(managed_source, pipeline.store, actor,
-                                     _source_id(request))
+                                     source_id_of(request))
     fields = await fields_of(request)
     data, filename = await upload_of(fields)
     if source.kind is FeedKind.STATIC:
@@ -211,7 +213,7 @@ async def link(request: Request) -> Response:
     pipeline = pipeline_of(request)
     actor = current_actor(request)
     source = await run_in_threadpool(managed_source, pipeline.store, actor,
-                                     _source_id(request))
+                                     source_id_of(request))
     fields = await fields_of(request)
     url = text(fields, "url")
     if not url:
@@ -235,7 +237,7 @@ async def upload_mapping(request: Request) -> Response:
     pipeline = pipeline_of(request)
     actor = current_actor(request)
     source = await run_in_threadpool(managed_source, pipeline.store, actor,
-                                     _source_id(request))
+                                     source_id_of(request))
     fields = await fields_of(request)
     ticket, filename = text(fields, "ticket"), text(fields, "filename")
     data = read_upload(pipeline.settings, source.id, ticket)

@@ -1,4 +1,4 @@
-"""The SQLite database: connections, schema and transactions."""
+"""The SQLite database: connections, schema, transactions and multi-row upserts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import contextlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -373,3 +373,46 @@ class Database:
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+
+class Upsert:
+    """``INSERT … VALUES (…),(…) … ON CONFLICT(key) DO UPDATE``: many rows per statement.
+
+    SQLite steps through a statement's rows in one call (one release of the GIL per
+    batch, not per row); a row repeating the key of an earlier one updates it, so a
+    key repeated in a batch ends with its last row. A conflict updates every column
+    but the key and ``keep``.
+    """
+
+    #: Rows per statement at most, whatever the build's limit on parameters allows.
+    MAX_ROWS = 500
+
+    def __init__(self, table: str, columns: Sequence[str], key: Sequence[str], *,
+                 keep: Sequence[str] = ()) -> None:
+        updated = [c for c in columns if c not in key and c not in keep]
+        self.table = table
+        self.width = len(columns)
+        self._head = f"INSERT INTO {table}({', '.join(columns)}) VALUES "
+        self._tail = f" ON CONFLICT({', '.join(key)}) " + (
+            "DO UPDATE SET " + ", ".join(f"{c}=excluded.{c}" for c in updated)
+            if updated else "DO NOTHING")
+        self._row = "(" + ",".join("?" * self.width) + ")"
+        self._texts: dict[int, str] = {}  # row count -> statement text, built once
+
+    def write(self, conn: sqlite3.Connection, values: Sequence[object]) -> None:
+        """Write the rows whose values lie one after the other in ``values``, in order."""
+        if len(values) % self.width:
+            raise StoreError(f"{len(values)} values are not whole rows of {self.width}"
+                             f" columns of {self.table}")
+        limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // self.width
+        step = max(1, min(self.MAX_ROWS, limit)) * self.width
+        for start in range(0, len(values), step):
+            chunk = values[start:start + step]
+            conn.execute(self.statement(len(chunk) // self.width), chunk)
+
+    def statement(self, rows: int) -> str:
+        """The statement text for ``rows`` rows (kept: a harvest repeats a few sizes)."""
+        text = self._texts.get(rows)
+        if text is None:
+            text = self._texts[rows] = f"{self._head}{','.join([self._row] * rows)}{self._tail}"
+        return text

@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 
 from tsunagu.records import RawRecord
-from tsunagu.store.database import Database, utc_now
+from tsunagu.store.database import Database, Upsert, utc_now
 
 
 class ChangeKind(enum.StrEnum):
@@ -201,36 +201,12 @@ def _digest(raw: RawRecord) -> str:
     return digest.hexdigest()
 
 
-#: One upsert statement for many rows: SQLite steps through them in one call (one
-#: release of the GIL per page, not one per row) and a row that repeats an earlier
-#: one of the same statement updates it, as row-by-row statements would.
-_UPSERT_COLUMNS = 12
-_UPSERT_HEAD = (
-    "INSERT INTO raw_records(source_id, oai_identifier, datestamp, metadata_prefix, deleted,"
-    " set_specs, xml, digest, first_seen, last_changed, run_id, seen_run) VALUES ")
-_UPSERT_TAIL = (
-    " ON CONFLICT(source_id, oai_identifier) DO UPDATE"
-    " SET datestamp=excluded.datestamp, metadata_prefix=excluded.metadata_prefix,"
-    " deleted=excluded.deleted, set_specs=excluded.set_specs, xml=excluded.xml,"
-    " digest=excluded.digest, last_changed=excluded.last_changed,"
-    " run_id=excluded.run_id, seen_run=excluded.seen_run")
-_UPSERT_ROW = "(" + ",".join("?" * _UPSERT_COLUMNS) + ")"
-_UPSERT_ROWS = 500  # rows per statement (6,000 parameters), within SQLite's limits
-
-
-def _upsert(conn: sqlite3.Connection, values: list[object]) -> None:
-    """Write the rows whose values ``values`` holds one after the other, in order."""
-    step = _upsert_rows(conn) * _UPSERT_COLUMNS
-    for start in range(0, len(values), step):
-        chunk = values[start:start + step]
-        rows = len(chunk) // _UPSERT_COLUMNS
-        conn.execute(f"{_UPSERT_HEAD}{','.join([_UPSERT_ROW] * rows)}{_UPSERT_TAIL}", chunk)
-
-
-def _upsert_rows(conn: sqlite3.Connection) -> int:
-    """Rows per upsert statement: at most ``_UPSERT_ROWS`` and what the build allows."""
-    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    return max(1, min(_UPSERT_ROWS, limit // _UPSERT_COLUMNS))
+#: Rows of ``raw_records`` written many to a statement; a conflict keeps ``first_seen``.
+_upsert = Upsert(
+    "raw_records",
+    ("source_id", "oai_identifier", "datestamp", "metadata_prefix", "deleted", "set_specs",
+     "xml", "digest", "first_seen", "last_changed", "run_id", "seen_run"),
+    ("source_id", "oai_identifier"), keep=("first_seen",)).write
 
 
 def _existing(

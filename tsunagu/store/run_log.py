@@ -12,10 +12,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 
-from tsunagu.store.database import Database, utc_now
+from tsunagu.store.database import Database, Upsert, utc_now
 
 CHANGES = ("new", "updated", "deleted")
-_CHANGE_ROWS = 300  # rows per INSERT (900 parameters: within any SQLite build's limit)
+#: The change list, many rows to a statement: a later change of a record wins.
+_CHANGES_UPSERT = Upsert("run_changes", ("run_id", "oai_identifier", "change"),
+                         ("run_id", "oai_identifier"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,19 +62,9 @@ class RunLog:
         for oid, change in changes:
             if change in CHANGES:
                 values += (run_id, oid, change)
-        if not values:
-            return
-        # One multi-row statement per ``_CHANGE_ROWS`` rows (SQLite steps through them
-        # in one call); a row repeating an earlier one of the statement updates it.
-        step = _CHANGE_ROWS * 3
-        with self._db.transaction() as conn:
-            for start in range(0, len(values), step):
-                chunk = values[start:start + step]
-                conn.execute(
-                    "INSERT INTO run_changes(run_id, oai_identifier, change) VALUES "
-                    + ",".join(["(?,?,?)"] * (len(chunk) // 3))
-                    + " ON CONFLICT(run_id, oai_identifier) DO UPDATE SET change=excluded.change",
-                    chunk)
+        if values:
+            with self._db.transaction() as conn:
+                _CHANGES_UPSERT.write(conn, values)
 
     def add_issue(self, run_id: int, oai_identifier: str | None, kind: str,
                   message: str) -> None:

@@ -1,0 +1,76 @@
+"""Multi-row upserts of the database (real SQLite files in tmp_path)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tsunagu.errors import StoreError
+from tsunagu.store import Database
+from tsunagu.store.database import Upsert
+
+NOTES = Upsert("notes", ("a", "b", "text", "created"), ("a", "b"), keep=("created",))
+
+
+@pytest.fixture
+def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
+    db = Database(tmp_path / "store.sqlite3")
+    connection = db.connection()
+    connection.execute("CREATE TABLE notes (a TEXT, b INTEGER, text TEXT, created TEXT,"
+                       " PRIMARY KEY (a, b))")
+    yield connection
+    db.close()
+
+
+def rows_of(conn: sqlite3.Connection) -> list[tuple[object, ...]]:
+    return [tuple(row) for row in conn.execute("SELECT * FROM notes ORDER BY a, b")]
+
+
+def test_a_key_repeated_across_statements_ends_with_its_last_row(
+        conn: sqlite3.Connection) -> None:
+    conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 9)  # two rows of four per statement
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    values: list[object] = []
+    for n in range(7):
+        values += ("x", n % 3, f"text {n}", f"day {n}")
+    NOTES.write(conn, values)
+    conn.set_trace_callback(None)
+    assert len([s for s in statements if s.startswith("INSERT INTO notes")]) == 4
+    # The last row of each key wins; a conflict leaves ``created`` as first written.
+    assert rows_of(conn) == [("x", 0, "text 6", "day 0"), ("x", 1, "text 4", "day 1"),
+                             ("x", 2, "text 5", "day 2")]
+
+
+def test_a_key_repeated_within_one_statement_ends_with_its_last_row(
+        conn: sqlite3.Connection) -> None:
+    NOTES.write(conn, ["k", 1, "first", "d1", "k", 2, "other", "d2", "k", 1, "last", "d3"])
+    assert rows_of(conn) == [("k", 1, "last", "d1"), ("k", 2, "other", "d2")]
+    NOTES.write(conn, [])
+    assert len(rows_of(conn)) == 2
+
+
+def test_the_statement_text_is_built_once_per_row_count() -> None:
+    text = NOTES.statement(3)
+    assert NOTES.statement(3) is text
+    assert text == ("INSERT INTO notes(a, b, text, created) VALUES (?,?,?,?),(?,?,?,?),(?,?,?,?)"
+                    " ON CONFLICT(a, b) DO UPDATE SET text=excluded.text")
+    assert NOTES.statement(1).count("?") == 4
+
+
+def test_values_that_are_not_whole_rows_are_refused(conn: sqlite3.Connection) -> None:
+    with pytest.raises(StoreError, match="5 values are not whole rows of 4 columns of notes"):
+        NOTES.write(conn, ["x", 1, "t", "d", "y"])
+    assert rows_of(conn) == []
+
+
+def test_with_every_other_column_kept_a_conflict_changes_nothing(
+        conn: sqlite3.Connection) -> None:
+    first_only = Upsert("notes", ("a", "b", "text", "created"), ("a", "b"),
+                        keep=("text", "created"))
+    assert first_only.statement(1).endswith(" ON CONFLICT(a, b) DO NOTHING")
+    first_only.write(conn, ["k", 1, "first", "d1", "k", 1, "second", "d2"])
+    assert rows_of(conn) == [("k", 1, "first", "d1")]
