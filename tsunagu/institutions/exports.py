@@ -5,6 +5,11 @@ row per record, multiple values joined with `` | ``), raw records exactly as
 received as JSON Lines, and the activity counts of its records. Each export
 checks the rule first, then streams (an iterator of ``bytes`` or ``str`` chunks
 for a streaming response), so a large institution never sits in memory.
+
+The CSV files are opened in spreadsheets, and their text comes from feeds: every
+text cell goes through :func:`tsunagu.store.cells.defuse_formula`, so a title such
+as ``=HYPERLINK(...)`` shows as written instead of running (the JSON Lines files
+stay exact).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from tsunagu.pipeline import Pipeline
 from tsunagu.records import Record, record_to_dict
 from tsunagu.store import Store
 from tsunagu.store.activity import ActivityKind, DayTotals
+from tsunagu.store.cells import defuse_formula
 
 JOIN = " | "
 CSV_COLUMNS = (
@@ -30,6 +36,8 @@ CSV_COLUMNS = (
     "iiif_manifest", "rights_code", "rights_uri", "rights_reuse", "rights_raw",
     "metadata_rights_code", "warnings",
 )
+#: Columns of numbers tsunagu computes (a year BCE is ``-500``), the only cells not defused.
+NUMBER_COLUMNS = frozenset({"year_start", "year_end"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,8 +120,8 @@ def export_activity_csv(pipeline: Pipeline, actor: Actor | None, institution_id:
     def rows() -> Iterator[str]:
         yield _csv_line(("record_id", "source_id", "day", "kind", "count"))
         for count in pipeline.store.activity.counts(source_ids, start=start, end=end):
-            yield _csv_line((count.record_id, count.source_id, count.day, count.kind.value,
-                             str(count.count)))
+            yield _csv_line((defuse_formula(count.record_id), defuse_formula(count.source_id),
+                             count.day, count.kind.value, str(count.count)))
     return rows()
 
 
@@ -136,6 +144,12 @@ def _csv_line(values: Sequence[str]) -> str:
 
 
 def _csv_row(record: Record) -> tuple[str, ...]:
+    """The record's cells in :data:`CSV_COLUMNS` order, text cells defused."""
+    return tuple(value if column in NUMBER_COLUMNS else defuse_formula(value)
+                 for column, value in zip(CSV_COLUMNS, _csv_values(record), strict=True))
+
+
+def _csv_values(record: Record) -> tuple[str, ...]:
     years = record.year_range
     content = record.rights.content
     return (

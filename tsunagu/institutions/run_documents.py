@@ -14,6 +14,7 @@ from tsunagu.harvester.report_documents import (
 )
 from tsunagu.institutions.dashboard import run_report
 from tsunagu.pipeline import Pipeline
+from tsunagu.store.source_names import display_name
 
 #: The Content-Security-Policy to serve the HTML page with (its inline style only).
 REPORT_PAGE_POLICY = content_security_policy()
@@ -30,5 +31,5 @@ def run_report_html(pipeline: Pipeline, actor: Actor | None, source_id: str, run
     """The run's report as one self-contained page, to print or send on."""
     report = run_report(pipeline, actor, source_id, run_id)
     source = pipeline.source(source_id)
-    name = source.name_en if language == "en" and source.name_en else source.name
+    name = display_name(source.name, source.name_en, language)
     return report_html(report, source_name=name, language=language)

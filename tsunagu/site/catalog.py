@@ -25,6 +25,7 @@ from tsunagu.site.i18n import N_
 from tsunagu.site.search_state import MAX_PAGE, InvalidSearch, SearchState, check_page_in_range
 from tsunagu.store import Store
 from tsunagu.store.activity import ActivityKind
+from tsunagu.store.source_names import display_name
 
 #: Facets whose values come from the index (the provider's from the store).
 INDEX_VALUED_FACETS = ("prefecture", "period", "language", "licence")
@@ -44,11 +45,6 @@ class SourceSummary:
 
     def display_name(self, lang: str) -> str:
         return display_name(self.name, self.name_en, lang)
-
-
-def display_name(name: str, name_en: str | None, lang: str) -> str:
-    """A source's name in the interface language (the Japanese name when no other)."""
-    return name_en if lang == "en" and name_en else name
 
 
 @dataclasses.dataclass(frozen=True)
