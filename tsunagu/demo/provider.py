@@ -5,7 +5,10 @@ verbs, ``from``/``until``/``set`` selection, resumption tokens (``page_size``
 records per response), persistent deletions and byte-faithful metadata. GET and
 POST (``application/x-www-form-urlencoded``) are accepted. The protocol work is
 done by ``oaipmh.server`` (see :mod:`tsunagu.demo.repository`); this module adds
-the HTTP layer on the standard library's :class:`~http.server.ThreadingHTTPServer`.
+the HTTP layer on the standard library's :class:`~http.server.ThreadingHTTPServer`:
+HTTP/1.1 with persistent connections (a harvester's connection pool saves a TCP
+handshake and a server thread per page), ``Connection: close`` and HTTP/1.0
+clients answered as before, open connections closed by :meth:`ProviderServer.stop`.
 
 Use it in tests::
 
@@ -17,8 +20,10 @@ or from a shell with ``python -m tsunagu.demo`` (all bundled demo feeds).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+import socket
 import threading
 import urllib.parse
 from collections.abc import Mapping
@@ -48,6 +53,7 @@ logger = logging.getLogger(__name__)
 
 OAI_PATH_PREFIX = "/oai/"
 MAX_POST_BYTES = 64 * 1024
+IDLE_TIMEOUT = 60.0  # seconds a persistent connection may wait for its next request
 _FEED_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not XML 1.0 characters
 
@@ -61,14 +67,21 @@ class _Handler(BaseHTTPRequestHandler):
 
     server: _ProviderHTTPServer
     server_version = "tsunagu-demo-provider/1"
+    protocol_version = "HTTP/1.1"  # persistent connections; every answer has Content-Length
+    disable_nagle_algorithm = True  # headers and body are two writes: no delayed-ACK stall
+    timeout = IDLE_TIMEOUT
 
     def do_GET(self) -> None:
         """Answer a GET: the OAI arguments are in the query string."""
+        if self.headers.get("Content-Length", "0").strip() not in ("", "0"):
+            self.close_connection = True  # an unread body would be taken for the next request
+        self._close_on_chunked_body()
         parts = urllib.parse.urlsplit(self.path)
         self._dispatch(parts.path, parts.query)
 
     def do_POST(self) -> None:
         """Answer a POST: the OAI arguments are the form-encoded body."""
+        self._close_on_chunked_body()
         parts = urllib.parse.urlsplit(self.path)
         content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
         try:
@@ -76,6 +89,7 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             length = -1
         if length < 0 or length > MAX_POST_BYTES:
+            self.close_connection = True  # the body is not read
             self._send_text(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large\n")
             return
         body = self.rfile.read(length).decode("utf-8", errors="replace")
@@ -84,6 +98,11 @@ class _Handler(BaseHTTPRequestHandler):
                             "POST needs application/x-www-form-urlencoded\n")
             return
         self._dispatch(parts.path, body)
+
+    def _close_on_chunked_body(self) -> None:
+        """A chunked body is not read (only Content-Length is): end the connection after it."""
+        if "Transfer-Encoding" in self.headers:
+            self.close_connection = True
 
     def _dispatch(self, path: str, query: str) -> None:
         feed_id = ""
@@ -111,13 +130,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Route the access log to :mod:`logging` at DEBUG level."""
-        logger.debug("%s - %s", self.address_string(), format % args)
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("%s - %s", self.address_string(), format % args)
 
 
 def _answer(oai_server: FeedOAIServer, query: str) -> bytes:
@@ -145,7 +167,33 @@ class _ProviderHTTPServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], provider: ProviderServer) -> None:
         self.provider = provider
         self.oai_servers: dict[str, FeedOAIServer] = {}
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Remember the connection (for :meth:`close_connections`), then serve it."""
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        """Forget and close a connection its handler is done with."""
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """Shut the open (persistent) connections: their handlers see the end and stop."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):  # already closed by the peer
+                connection.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A connection broken by the client (or by stop) is routine: log it, no traceback."""
+        logger.debug("connection from %s ended with an error", client_address, exc_info=True)
 
 
 class ProviderServer:
@@ -195,6 +243,7 @@ class ProviderServer:
         except KeyboardInterrupt:
             logger.info("interrupted, stopping")
         finally:
+            httpd.close_connections()
             httpd.server_close()
             self._httpd = None
 
@@ -204,6 +253,7 @@ class ProviderServer:
         if httpd is None:
             return
         httpd.shutdown()
+        httpd.close_connections()
         httpd.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)

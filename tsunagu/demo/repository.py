@@ -15,6 +15,15 @@ arguments and encodes the resumption tokens. :func:`make_oai_server` wraps it in
 * metadata is served byte for byte: the library writes a placeholder comment and
   the placeholder is replaced by the stored bytes after serialization, so nothing
   is re-encoded or re-indented.
+
+Speed (``benchmarks/provider.py``): the feed is indexed once
+(:class:`~tsunagu.demo.feedfile.FeedIndex`), so a list request finds its records by
+bisection instead of scanning the feed twice per page. The records of a list page
+are not built as lxml elements: the library's envelope gets one placeholder
+comment for the page, replaced after serialization by the records written in the
+very layout lxml's pretty printer gives them (see :meth:`FeedRepository.render_page`).
+The ``Identify`` answer (whose construction asks ``importlib.metadata`` for pyoai's
+version) is built once per base URL.
 """
 
 from __future__ import annotations
@@ -22,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from lxml import etree
@@ -30,7 +39,7 @@ from oaipmh import common, error
 from oaipmh.metadata import MetadataRegistry
 from oaipmh.server import BatchingServer, XMLTreeServer, decodeResumptionToken, nsoai
 
-from tsunagu.demo.feedfile import Feed, FeedRecord, to_naive_utc
+from tsunagu.demo.feedfile import Feed, FeedFileError, FeedIndex, Selection
 
 logger = logging.getLogger(__name__)
 
@@ -38,39 +47,50 @@ GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 DEFAULT_ADMIN_EMAIL = "tsunagu-demo@example.invalid"
 
 _PLACEHOLDER = re.compile(rb"<!-- tsunagu-raw (\d+) -->")
-_LIST_VERBS = {"ListRecords", "ListIdentifiers", "ListSets"}
+_PAGE_PLACEHOLDER = re.compile(rb"\n( *)<!-- tsunagu-(records|headers) ([0-9,]*) -->")
 _TOKEN_KEYS = {"metadataPrefix", "set", "from_", "until", "batch_size"}
+# What lxml refuses in text (it raises ValueError) and what it escapes.
+_NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class FeedRepository:
-    """Answers OAI-PMH requests for one :class:`Feed` (the IBatchingOAIPMH interface)."""
+    """Answers OAI-PMH requests for one :class:`Feed` (the IBatchingOAIPMH interface).
+
+    ``listRecords`` and ``listIdentifiers`` return record positions, not pyoai
+    headers: :class:`FeedOAIServer` writes the records of a page itself.
+    """
 
     def __init__(self, feed: Feed, base_url: Callable[[], str],
                  admin_email: str = DEFAULT_ADMIN_EMAIL) -> None:
         self.feed = feed
+        self.index = FeedIndex(feed)
         self._base_url = base_url
         self._admin_email = admin_email
-        self._positions = {record.identifier: index for index, record in enumerate(feed.records)}
-        self._datestamps = [to_naive_utc(record.datestamp) for record in feed.records]
         self._earliest = feed.earliest_datestamp()
+        self._identify: common.Identify | None = None
 
     # -- verbs --------------------------------------------------------------
     def identify(self) -> common.Identify:
         """Describe the repository (seconds granularity, persistent deletions)."""
-        return common.Identify(
-            repositoryName=self.feed.repository_name,
-            baseURL=self._base_url(),
-            protocolVersion="2.0",
-            adminEmails=[self._admin_email],
-            earliestDatestamp=self._earliest,
-            deletedRecord="persistent",
-            granularity=GRANULARITY,
-            compression=["identity"],
-        )
+        base_url = self._base_url()
+        identify = self._identify
+        if identify is None or identify.baseURL() != base_url:
+            identify = self._identify = common.Identify(
+                repositoryName=self.feed.repository_name,
+                baseURL=base_url,
+                protocolVersion="2.0",
+                adminEmails=[self._admin_email],
+                earliestDatestamp=self._earliest,
+                deletedRecord="persistent",
+                granularity=GRANULARITY,
+                compression=["identity"],
+            )
+        return identify
 
     def listMetadataFormats(self, identifier: str | None = None) -> list[tuple[str, str, str]]:
         """The feed's single metadata format (``idDoesNotExist`` for an unknown id)."""
-        if identifier is not None and identifier not in self._positions:
+        if identifier is not None and identifier not in self.index.positions:
             raise error.IdDoesNotExistError(f"Unknown identifier: {identifier}")
         return [(self.feed.metadata_prefix, self.feed.schema, self.feed.namespace)]
 
@@ -84,35 +104,35 @@ class FeedRepository:
 
     def listIdentifiers(self, metadataPrefix: str | None = None, set: str | None = None,
                         from_: dt.datetime | None = None, until: dt.datetime | None = None,
-                        cursor: int = 0, batch_size: int = 10,
-                        **extra: Any) -> list[common.Header]:
-        """One batch of headers matching the selection."""
+                        cursor: int = 0, batch_size: int = 10, **extra: Any) -> list[int]:
+        """One batch of the positions of the matching records."""
         _reject_extra(extra)
-        positions = self.select(metadataPrefix, set, from_, until)
-        return [self._header(index) for index in positions[cursor:cursor + batch_size]]
+        return list(self.select(metadataPrefix, set, from_, until).page(cursor, batch_size))
 
     def listRecords(self, metadataPrefix: str | None = None, set: str | None = None,
                     from_: dt.datetime | None = None, until: dt.datetime | None = None,
-                    cursor: int = 0, batch_size: int = 10,
-                    **extra: Any) -> list[tuple[common.Header, int | None, None]]:
-        """One batch of records; the metadata object is the record's position."""
+                    cursor: int = 0, batch_size: int = 10, **extra: Any) -> list[int]:
+        """One batch of the positions of the matching records."""
         _reject_extra(extra)
-        positions = self.select(metadataPrefix, set, from_, until)
-        return [self._record(index) for index in positions[cursor:cursor + batch_size]]
+        return list(self.select(metadataPrefix, set, from_, until).page(cursor, batch_size))
 
     def getRecord(self, metadataPrefix: str,
                   identifier: str) -> tuple[common.Header, int | None, None]:
-        """One record by identifier."""
-        index = self._positions.get(identifier)
+        """One record by identifier; the metadata object is the record's position."""
+        index = self.index.positions.get(identifier)
         if index is None:
             raise error.IdDoesNotExistError(f"Unknown identifier: {identifier}")
         self._check_prefix(metadataPrefix)
-        return self._record(index)
+        record = self.feed.records[index]
+        header = common.Header(None, record.identifier,
+                               self.index.datestamp(index),
+                               list(record.set_specs), record.deleted)
+        return header, (None if record.deleted else index), None
 
     # -- selection ----------------------------------------------------------
     def select(self, metadata_prefix: str | None, set_spec: str | None,
-               from_: dt.datetime | None, until: dt.datetime | None) -> list[int]:
-        """Positions of the records matching prefix, set and datestamp range."""
+               from_: dt.datetime | None, until: dt.datetime | None) -> Selection:
+        """The records matching prefix, set and datestamp range."""
         if metadata_prefix is None:
             raise error.BadResumptionTokenError("The resumption token has no metadataPrefix.")
         self._check_prefix(metadata_prefix)
@@ -120,17 +140,7 @@ class FeedRepository:
             raise error.NoSetHierarchyError("This repository does not support sets.")
         if from_ is not None and until is not None and from_ > until:
             raise error.BadArgumentError("The 'from' argument is later than 'until'.")
-        result: list[int] = []
-        for index, record in enumerate(self.feed.records):
-            stamp = self._datestamps[index]
-            if from_ is not None and stamp < from_:
-                continue
-            if until is not None and stamp > until:
-                continue
-            if set_spec is not None and not _in_set(record, set_spec):
-                continue
-            result.append(index)
-        return result
+        return self.index.select(set_spec, from_, until)
 
     def count(self, verb: str, kw: Mapping[str, Any]) -> int:
         """Size of the complete list a list request (or its token) selects."""
@@ -144,25 +154,61 @@ class FeedRepository:
         xml = self.feed.records[position].metadata_xml
         return xml if xml is not None else b""
 
+    def render_page(self, positions: Sequence[int], indent: str, with_metadata: bool) -> bytes:
+        """The ``<record>`` (or only ``<header>``) elements of ``positions`` as serialized XML.
+
+        The layout is lxml's ``pretty_print`` for these elements at ``indent``, with
+        the stored metadata bytes inside ``<metadata>``; text is escaped as lxml
+        escapes it, and a text lxml refuses raises :class:`FeedFileError`.
+        """
+        pad = indent + "  " if with_metadata else indent
+        open_record = f"{indent}<record>\n"
+        open_header, open_deleted = f"{pad}<header>\n", f"{pad}<header status=\"deleted\">\n"
+        identifier_line = (f"{pad}  <identifier>{{}}</identifier>\n"
+                           f"{pad}  <datestamp>{{}}Z</datestamp>\n")
+        set_line = f"{pad}  <setSpec>{{}}</setSpec>\n"
+        close_header = f"{pad}</header>\n"
+        open_metadata = f"{pad}<metadata>\n{pad}  ".encode()
+        close_metadata = f"\n{pad}</metadata>\n{indent}</record>\n".encode()
+        close_record = f"{indent}</record>\n"
+        records, datestamp = self.feed.records, self.index.datestamp
+        parts: list[bytes] = []
+        for position in positions:
+            record = records[position]
+            metadata = record.metadata_xml
+            header = [open_record if with_metadata else "",
+                      open_header if metadata is not None else open_deleted,
+                      identifier_line.format(
+                          _text(record.identifier, record.identifier),
+                          datestamp(position).isoformat())]
+            header.extend(set_line.format(_text(spec, record.identifier))
+                          for spec in record.set_specs)
+            header.append(close_header)
+            if not with_metadata:
+                parts.append("".join(header).encode())
+            elif metadata is None:
+                header.append(close_record)
+                parts.append("".join(header).encode())
+            else:
+                parts += ("".join(header).encode(), open_metadata, metadata, close_metadata)
+        return b"".join(parts)
+
     # -- helpers ------------------------------------------------------------
     def _check_prefix(self, metadata_prefix: str) -> None:
         if metadata_prefix != self.feed.metadata_prefix:
             raise error.CannotDisseminateFormatError(
                 f"Unknown metadata format: {metadata_prefix}")
 
-    def _header(self, index: int) -> common.Header:
-        record = self.feed.records[index]
-        return common.Header(None, record.identifier, self._datestamps[index],
-                             list(record.set_specs), record.deleted)
 
-    def _record(self, index: int) -> tuple[common.Header, int | None, None]:
-        header = self._header(index)
-        return header, (None if header.isDeleted() else index), None
-
-
-def _in_set(record: FeedRecord, set_spec: str) -> bool:
-    """True when the record is in ``set_spec`` or one of its sub-sets (``a:b`` is in ``a``)."""
-    return any(spec == set_spec or spec.startswith(set_spec + ":") for spec in record.set_specs)
+def _text(value: str, identifier: str) -> str:
+    """``value`` escaped as XML text the way lxml escapes it."""
+    if _SPECIAL.search(value) is None:
+        return value
+    if _NOT_XML_TEXT.search(value):
+        raise FeedFileError("a header value has characters XML cannot carry",
+                            record_id=identifier)
+    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\r", "&#13;"))
 
 
 def _reject_extra(extra: Mapping[str, Any]) -> None:
@@ -172,7 +218,8 @@ def _reject_extra(extra: Mapping[str, Any]) -> None:
 
 
 class _FeedTreeServer(XMLTreeServer):  # type: ignore[misc]  # oaipmh has no type hints
-    """XMLTreeServer with complete-list sizes, cursors and an empty last token."""
+    """XMLTreeServer with complete-list sizes, cursors, an empty last token and
+    one placeholder per page of records or headers (see :meth:`FeedOAIServer.handleVerb`)."""
 
     def __init__(self, server: Any, repository: FeedRepository,
                  metadata_registry: MetadataRegistry) -> None:
@@ -192,7 +239,11 @@ class _FeedTreeServer(XMLTreeServer):  # type: ignore[misc]  # oaipmh has no typ
             if not result:
                 raise error.NoRecordsMatchError("No records match for request.")
             token_kw, cursor = kw, 0
-        output_func(element, result, token_kw)
+        if verb == "ListSets":
+            output_func(element, result, token_kw)
+        else:
+            kind = "records" if verb == "ListRecords" else "headers"
+            element.append(etree.Comment(f" tsunagu-{kind} {','.join(map(str, result))} "))
         if token is None and cursor == 0:
             return  # the complete list fitted in one response
         e_token = etree.SubElement(element, nsoai("resumptionToken"))
@@ -230,14 +281,24 @@ class FeedOAIServer(BatchingServer):  # type: ignore[misc]  # oaipmh has no type
         self.repository = repository
 
     def handleVerb(self, verb: str, kw: dict[str, Any]) -> bytes:
-        """Answer one validated request; raw metadata bytes replace the placeholders."""
+        """Answer one validated request; the placeholders become records and raw metadata."""
         if verb == "GetMetadata":
             raise error.BadVerbError(f"Illegal verb: {verb}")
         if "resumptionToken" in kw:
             decode_token(verb, kw["resumptionToken"])
         body = bytes(super().handleVerb(verb, kw))
-        return _PLACEHOLDER.sub(lambda match: self.repository.raw_metadata(int(match.group(1))),
-                                body)
+        if verb == "GetRecord":
+            return _PLACEHOLDER.sub(
+                lambda match: self.repository.raw_metadata(int(match.group(1))), body)
+        if verb in ("ListRecords", "ListIdentifiers"):
+            return _PAGE_PLACEHOLDER.sub(self._page, body, count=1)
+        return body
+
+    def _page(self, match: re.Match[bytes]) -> bytes:
+        positions = [int(position) for position in match.group(3).split(b",")]
+        rendered = self.repository.render_page(positions, match.group(1).decode(),
+                                               with_metadata=match.group(2) == b"records")
+        return b"\n" + rendered.removesuffix(b"\n")
 
     def error_response(self, exception: error.ErrorBase) -> bytes:
         """An OAI-PMH error document for an error found before the library ran."""
