@@ -55,7 +55,8 @@ class Fault:
     inside the first record of the page), ``bad_record`` (the first record's
     XML broken beyond repair), ``refuse_seconds`` (badArgument for second
     granularity from/until), ``trickle`` (the body a few bytes at a time, each
-    within any read timeout, for ``seconds`` in all). ``verb`` "*" counts and
+    within any read timeout, for ``seconds`` in all), ``decoy`` (a comment holding
+    another ``<resumptionToken>`` just before the real one). ``verb`` "*" counts and
     hits every request, whatever its verb.
     """
 
@@ -271,6 +272,8 @@ class HostileServer:
         token_xml = (f'<resumptionToken completeListSize="{len(selected)}" cursor="{offset}">'
                      f"{escape(token)}</resumptionToken>" if more else
                      f'<resumptionToken completeListSize="{len(selected)}"/>')
+        if fault is not None and fault.kind == "decoy":
+            token_xml = f"<!-- <resumptionToken>decoy|{offset}</resumptionToken> -->{token_xml}"
         return self._envelope(f"<ListRecords>{''.join(records)}{token_xml}</ListRecords>")
 
     def _sets(self, query: dict[str, str]) -> bytes:

@@ -15,6 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from tsunagu.config import Settings
 from tsunagu.errors import HarvestError, OAIError, TruncatedResponseError
+from tsunagu.harvester import repair
 from tsunagu.harvester.politeness import HostGates
 from tsunagu.harvester.protocol import (
     Identity,
@@ -27,6 +28,9 @@ from tsunagu.records import Source
 from tsunagu.store.run_log import RequestEntry
 
 logger = logging.getLogger(__name__)
+
+#: Bytes at the end of a page searched for its resumption token before it is parsed.
+TOKEN_TAIL = 8192
 
 
 class OAIClient:
@@ -66,7 +70,7 @@ class OAIClient:
         self.close()
 
     def identify(self) -> Identity:
-        response = self._request({"verb": "Identify"})
+        response = self.request({"verb": "Identify"})
         return parse_identify(response.body, source_id=self.source.id)
 
     def list_records(
@@ -86,36 +90,33 @@ class OAIClient:
         empty_pages = 0
         params = self._first_params(from_, until, set_spec) if token is None else {
             "verb": "ListRecords", "resumptionToken": token}
-        # The next page's bytes are fetched while this thread parses and stores the
-        # previous page: still one request at a time per host, and checkpoints name
-        # stored pages only. Parsing stays here so the fetch overlaps with it too.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="oai-prefetch") as ahead:
-            pending: Future[Response] | None = None
-            try:
-                page = self._page(params)
-                while True:
-                    stop: HarvestError | None = None
-                    try:
-                        next_params = self._next_params(page, seen, empty_pages)
-                    except HarvestError as exc:  # the page itself is still stored
-                        next_params, stop = None, exc
-                    if next_params is not None and self._settings.prefetch_pages:
-                        pending = ahead.submit(self._request, next_params)
-                    yield page, params
-                    if stop is not None:
-                        raise stop
-                    if next_params is None:
-                        return
-                    empty_pages = empty_pages + 1 if not page.records else 0
-                    params = next_params
-                    fetched = pending.result() if pending is not None else None
-                    pending = None
-                    page = self._page(params, fetched)
-            finally:
-                if pending is not None:
-                    pending.cancel()
-                    with contextlib.suppress(Exception):
-                        pending.result()
+        # The next page is fetched while this one is parsed and stored: still one request
+        # at a time per host, and checkpoints name stored pages only. It is asked for as
+        # soon as its token is read by pattern from the end of this page's body, so the
+        # fetch overlaps the parse too; the parsed token decides, and the answer to a
+        # token misread is dropped.
+        ahead = _Ahead(self, self._settings.prefetch_pages)
+        try:
+            response = self.request(params)
+            while True:
+                ahead.guess(response.body, seen)
+                page = self._page(params, response)
+                stop: HarvestError | None = None
+                try:
+                    next_params = self._next_params(page, seen, empty_pages)
+                except HarvestError as exc:  # the page itself is still stored
+                    next_params, stop = None, exc
+                ahead.fetch(next_params)
+                yield page, params
+                if stop is not None:
+                    raise stop
+                if next_params is None:
+                    return
+                empty_pages = empty_pages + 1 if not page.records else 0
+                params = next_params
+                response = ahead.take(next_params) or self.request(params)
+        finally:
+            ahead.close()
 
     def _next_params(
         self, page: RecordPage, seen: set[str], empty_pages: int
@@ -136,13 +137,12 @@ class OAIClient:
             )
         return {"verb": "ListRecords", "resumptionToken": page.token}
 
-    def _page(self, params: dict[str, str],
-              response: Response | None = None) -> RecordPage:
+    def _page(self, params: dict[str, str], response: Response | None) -> RecordPage:
         """Parse one page (fetching it unless given); a page cut short is fetched again."""
         attempts = self._settings.retry_attempts
         for attempt in range(1, attempts + 1):
             if response is None:
-                response = self._request(params)
+                response = self.request(params)
             self.last_body = response.body
             try:
                 return parse_list_records(response.body, source_id=self.source.id,
@@ -169,7 +169,8 @@ class OAIClient:
             params["set"] = set_spec
         return params
 
-    def _request(self, params: dict[str, str]) -> Response:
+    def request(self, params: dict[str, str]) -> Response:
+        """One OAI-PMH request; an HTTP error without an OAI error in the body raises."""
         response = self._transport.get(self.source.base_url, params)
         if response.status >= 400 and b"<error" not in response.body[:4096]:
             # OAI errors may come with any status (Zenodo uses 422): only a body
@@ -179,6 +180,56 @@ class OAIClient:
                 source_id=self.source.id,
             )
         return response
+
+
+class _Ahead:
+    """The one request a ListRecords loop may have in flight for its next page."""
+
+    def __init__(self, client: OAIClient, enabled: bool) -> None:
+        self._client = client
+        self._pool = (ThreadPoolExecutor(max_workers=1, thread_name_prefix="oai-prefetch")
+                      if enabled else None)
+        self._pending: Future[Response] | None = None
+        self._params: dict[str, str] | None = None
+
+    def guess(self, body: bytes, seen: set[str]) -> None:
+        """Ask for the page after ``body`` by the token read from its end, if any."""
+        if self._pool is None or self._pending is not None:
+            return
+        token, _size = repair.token_by_pattern(
+            body[-TOKEN_TAIL:].decode("utf-8", errors="replace"))
+        if token is not None and token not in seen:
+            self._start({"verb": "ListRecords", "resumptionToken": token})
+
+    def fetch(self, params: dict[str, str] | None) -> None:
+        """Ask for ``params`` unless a request (right or wrong) is in flight already."""
+        if self._pool is not None and self._pending is None and params is not None:
+            self._start(params)
+
+    def take(self, params: dict[str, str]) -> Response | None:
+        """The response for ``params`` if that is what was asked for; ``None``: ask again."""
+        pending, asked = self._pending, self._params
+        self._pending = self._params = None
+        if pending is None:
+            return None
+        if asked == params:
+            return pending.result()
+        with contextlib.suppress(Exception):  # a token misread: its answer is dropped
+            pending.result()
+        return None
+
+    def close(self) -> None:
+        if self._pending is not None:
+            self._pending.cancel()
+            with contextlib.suppress(Exception):
+                self._pending.result()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+
+    def _start(self, params: dict[str, str]) -> None:
+        assert self._pool is not None
+        self._params = params
+        self._pending = self._pool.submit(self._client.request, params)
 
 
 __all__ = ["OAIClient", "OAIError"]
