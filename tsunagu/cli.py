@@ -40,8 +40,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in ("httpx2", "httpcore2"):  # one INFO line per request drowns the progress
-        logging.getLogger(noisy).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     try:
         settings = Settings.from_env(data_dir=args.data_dir)
     except ValueError as exc:

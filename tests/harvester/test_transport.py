@@ -1,18 +1,27 @@
-"""The HTTP transport against real local servers: retries, gzip, size cap, SSRF guard."""
+"""The HTTP transport against real local servers: retries, gzip, size cap, SSRF guard,
+keep-alive, cookies, proxies and TLS."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import gzip
+import shutil
 import socket
+import ssl
+import subprocess
 import time
+import zlib
+from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+from http_servers import Answer, Script, ScriptedServer, Seen
 
 from tsunagu.config import Settings
-from tsunagu.errors import BlockedAddressError, TransportError
+from tsunagu.errors import BlockedAddressError, ResponseTooLargeError, TransportError
 from tsunagu.harvester.transport import (
     HttpTransport,
     RetryPolicy,
@@ -182,3 +191,240 @@ def test_the_guard_resolves_a_host_once_per_run_and_checks_every_new_host(
             transport.get(f"http://oai.example.org:{hop_port}/oai", {"verb": "Identify"})
         assert resolver.asked == ["oai.example.org", "oai.example.org", "inside.example.org"]
     assert [entry.status for entry in transport.log] == [200, 200, 200, 302]
+
+
+# -- the wire: http.client underneath (real servers on 127.0.0.1) -------------------
+
+def test_cookies_a_server_sets_are_sent_back(settings: Settings) -> None:
+    def script(seen: Seen) -> Answer:
+        if "cookie" not in seen.headers:
+            return Answer(headers={"Set-Cookie": "session=s1; Path=/"})
+        return Answer(body=seen.headers["cookie"].encode())
+
+    with ScriptedServer(script) as server, HttpTransport(settings) as transport:
+        first = transport.get(server.url(), {"verb": "ListRecords"})
+        second = transport.get(server.url(), {"resumptionToken": "t"})
+    assert first.headers["set-cookie"] == "session=s1; Path=/"
+    assert second.body == b"session=s1"
+    assert "cookie" not in server.seen[0].headers
+
+
+@pytest.mark.parametrize(("encoding", "compress"), [
+    ("gzip", gzip.compress),
+    ("deflate", zlib.compress),  # zlib-wrapped, as the RFC says
+    ("deflate", lambda data: _raw_deflate(data)),  # raw, as some servers send it
+])
+def test_announced_content_encodings_are_decoded(
+        settings: Settings, encoding: str, compress: Callable[[bytes], bytes]) -> None:
+    body = "<x>東京</x>".encode() * 50
+    answer = Answer(body=compress(body), headers={"Content-Encoding": encoding})
+    with ScriptedServer(lambda seen: answer) as server, HttpTransport(settings) as transport:
+        response = transport.get(server.url(), {})
+    assert response.body == body
+    assert "gzip" in server.seen[0].headers["accept-encoding"]
+
+
+def _raw_deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush()
+
+
+@pytest.mark.parametrize("headers", [{"Content-Encoding": "gzip"}, {}])
+def test_a_gzip_bomb_is_capped_on_its_decoded_size(
+        settings: Settings, headers: dict[str, str]) -> None:
+    bomb = gzip.compress(b"\0" * 50_000_000)  # ~50 KB that inflate to 50 MB
+    small = dataclasses.replace(settings, max_response_bytes=1_000_000)
+    with ScriptedServer(lambda seen: Answer(body=bomb, headers=headers)) as server, \
+            HttpTransport(small, sleep=lambda s: None) as transport, \
+            pytest.raises(ResponseTooLargeError, match="decoded body exceeds 1000000"):
+        transport.get(server.url(), {})
+    assert len(server.seen) == 1  # too large is not retried
+
+
+def test_decoding_is_bounded_and_strict_about_broken_streams() -> None:
+    assert decode_body(gzip.compress(b"a") + gzip.compress(b"b")) == b"ab"  # two members
+    with pytest.raises(ResponseTooLargeError):
+        decode_body(zlib.compress(b"x" * 2000), limit=1999)
+    assert decode_body(zlib.compress(b"x" * 2000), limit=2000) == b"x" * 2000
+    with pytest.raises(TransportError, match="corrupt gzip"):
+        decode_body(gzip.compress(b"<OAI-PMH/>" * 100)[:-30])
+    with pytest.raises(TransportError, match="corrupt deflate"):
+        decode_body(b"not deflate at all", "deflate")
+    assert decode_body(b"x\x9cnot zlib") == b"x\x9cnot zlib"  # looks like zlib, is not
+
+
+def test_chunked_responses_are_read_and_a_cut_one_fails(settings: Settings) -> None:
+    body = b"<record/>" * 3000
+    with ScriptedServer(lambda seen: Answer(body=body, chunks=7)) as server, \
+            HttpTransport(settings) as transport:
+        assert transport.get(server.url(), {}).body == body
+    cut = Answer(body=body, chunks=7, cut=True)
+    with ScriptedServer(lambda seen: cut) as server, \
+            HttpTransport(settings, retry=RetryPolicy(attempts=1)) as transport, \
+            pytest.raises(TransportError, match="IncompleteRead"):
+        transport.get(server.url(), {})
+
+
+def test_a_body_shorter_than_its_length_fails(settings: Settings) -> None:
+    from hostile_server import Fault, HostileServer, items
+
+    with HostileServer(items(10), faults=[Fault("drop")]) as server, \
+            HttpTransport(settings, retry=RetryPolicy(attempts=1)) as transport, \
+            pytest.raises(TransportError, match="IncompleteRead"):
+        transport.get(server.url, {"verb": "ListRecords", "metadataPrefix": "oai_dc"})
+
+
+def test_one_connection_serves_every_request_to_a_host(settings: Settings) -> None:
+    with ScriptedServer(lambda seen: Answer(body=seen.target.encode())) as server, \
+            HttpTransport(settings) as transport:
+        bodies = [transport.get(server.url(), {"page": str(n)}).body for n in range(5)]
+    assert bodies == [f"/oai?page={n}".encode() for n in range(5)]
+    assert server.connections == 1
+
+
+def test_an_idle_connection_the_server_closed_costs_no_retry(settings: Settings) -> None:
+    waits: list[float] = []
+    with ScriptedServer(lambda seen: Answer(close_after=True)) as server, \
+            HttpTransport(settings, sleep=waits.append) as transport:
+        for n in range(4):
+            transport.get(server.url(), {"page": str(n)})
+            time.sleep(0.05)  # the server's close reaches the idle connection
+    assert len(server.seen) == server.connections == 4
+    assert waits == [] and transport.requests == 4
+    assert [entry.status for entry in transport.log] == [200] * 4  # one entry per request
+
+
+def test_connection_close_is_honoured(settings: Settings) -> None:
+    answer = Answer(headers={"Connection": "close"}, close_after=True)
+    with ScriptedServer(lambda seen: answer) as server, HttpTransport(settings) as transport:
+        for _ in range(3):
+            transport.get(server.url(), {})
+    assert server.connections == 3
+
+
+def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
+def test_an_http_proxy_from_the_environment_gets_the_absolute_url(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    _no_proxies(monkeypatch)
+    with ScriptedServer(lambda seen: Answer(body=b"<proxied/>")) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", f"http://harvester:s%40cret@127.0.0.1:{proxy.port}")
+        with HttpTransport(settings) as transport:
+            response = transport.get("http://oai.example.org/oai?set=a", {"verb": "Identify"})
+    assert response.body == b"<proxied/>"
+    [seen] = proxy.seen
+    assert seen.target == "http://oai.example.org/oai?set=a&verb=Identify"
+    assert seen.headers["host"] == "oai.example.org"
+    login = base64.b64encode(b"harvester:s@cret").decode()
+    assert seen.headers["proxy-authorization"] == f"Basic {login}"
+
+
+def test_no_proxy_bypasses_the_proxy(
+        replay, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    _no_proxies(monkeypatch)
+    target = replay(lambda query: (200, {}, b"<direct/>"))
+    with ScriptedServer(lambda seen: Answer(body=b"<proxied/>")) as proxy:
+        monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{proxy.port}")
+        monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
+        with HttpTransport(settings) as transport:
+            assert transport.get(target.url, {"verb": "Identify"}).body == b"<direct/>"
+    assert proxy.seen == []
+
+
+def test_a_base_url_with_its_own_query_gets_the_params_encoded_once(
+        replay, settings: Settings) -> None:
+    server = replay(lambda query: (200, {}, b"<ok/>"))
+    token = "oai_dc/2026-01-01T00:00:00Z//a b&c=d/+東京%20"
+    with HttpTransport(settings) as transport:
+        response = transport.get(server.url + "?provider=ndl",
+                                 {"verb": "ListRecords", "resumptionToken": token})
+    assert server.requests == [{"provider": "ndl", "verb": "ListRecords",
+                                "resumptionToken": token}]
+    assert response.url.startswith(server.url + "?provider=ndl&verb=ListRecords&")
+    assert transport.log[0].query == f"verb=ListRecords&resumptionToken={token}"
+    with HttpTransport(settings) as transport:  # the params replace the fields they name
+        response = transport.get(server.url + "?verb=Identify&x&a%20b=c+d",
+                                 {"verb": "ListSets"})
+    assert response.url == server.url + "?x&a%20b=c+d&verb=ListSets"
+    assert server.requests[-1] == {"verb": "ListSets", "a b": "c d"}
+
+
+# -- HTTPS (a self-signed certificate made with the openssl CLI) --------------------
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for ``localhost`` (no IP address in it) and its key."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl CLI is not installed (Debian: apt-get install openssl)")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+                    "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def _tls_server(certificate: tuple[Path, Path], script: Script) -> ScriptedServer:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*certificate)
+    return ScriptedServer(script, tls=context)
+
+
+def test_https_with_the_certificate_from_ssl_cert_file(
+        settings: Settings, certificate: tuple[Path, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    with _tls_server(certificate, lambda seen: Answer(body=seen.target.encode())) as server, \
+            HttpTransport(settings) as transport:
+        for n in range(2):
+            response = transport.get(server.url("localhost", "https"), {"n": str(n)})
+            assert response.body == f"/oai?n={n}".encode()
+    assert server.connections == 1
+
+
+def test_https_checks_the_certificate_and_the_host_name(
+        settings: Settings, certificate: tuple[Path, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    once = RetryPolicy(attempts=1)
+    with _tls_server(certificate, lambda seen: Answer()) as server:
+        monkeypatch.setenv("SSL_CERT_DIR", str(certificate[0].parent / "none"))
+        monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0].parent / "none.pem"))
+        with HttpTransport(settings, retry=once) as transport, \
+                pytest.raises(TransportError, match="CERTIFICATE_VERIFY_FAILED"):
+            transport.get(server.url("localhost", "https"), {})  # not trusted
+        monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+        with HttpTransport(settings, retry=once) as transport, \
+                pytest.raises(TransportError, match=r"IP address mismatch"):
+            transport.get(server.url("127.0.0.1", "https"), {})  # trusted, another name
+    assert server.seen == []
+
+
+def test_https_through_a_proxy_goes_through_a_connect_tunnel(
+        settings: Settings, certificate: tuple[Path, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _no_proxies(monkeypatch)
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    with _tls_server(certificate, lambda seen: Answer(body=b"<secure/>")) as server, \
+            ScriptedServer(lambda seen: Answer(status=500)) as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", f"http://who:pw@127.0.0.1:{proxy.port}")
+        with HttpTransport(settings) as transport:
+            url = server.url("localhost", "https")
+            assert transport.get(url, {"verb": "Identify"}).body == b"<secure/>"
+    [connect] = proxy.seen
+    assert (connect.method, connect.target) == ("CONNECT", f"localhost:{server.port}")
+    assert connect.headers["proxy-authorization"] == "Basic " + base64.b64encode(
+        b"who:pw").decode()
+    assert [seen.target for seen in server.seen] == ["/oai?verb=Identify"]
+
+
+def test_an_iri_is_sent_as_a_uri(settings: Settings) -> None:
+    with ScriptedServer(lambda seen: Answer()) as server, HttpTransport(settings) as transport:
+        transport.get(f"http://127.0.0.1:{server.port}/東京 archive/oai?set=版画", {"v": "1"})
+    assert [seen.target for seen in server.seen] == [
+        "/%E6%9D%B1%E4%BA%AC%20archive/oai?set=%E7%89%88%E7%94%BB&v=1"]

@@ -141,7 +141,10 @@ def test_changing_the_repository_probes_it_again(
         assert client.get("/sources/nijl-books/sandbox.json").json()["report"] is not None
         response = client.post("/sources/nijl-books/settings", data={
             "csrf_token": token, "kind": "oai_pmh", "name": "国文研 古典籍",
-            "base_url": server.base_url("nijl") + "?again", "sector": "library"},
+            # the same repository under another spelling of its address (a query string
+            # would now reach the server: the provider answers badArgument to it)
+            "base_url": server.base_url("nijl").replace("127.0.0.1", "localhost"),
+            "sector": "library"},
             follow_redirects=False)
     assert response.status_code == 303, response.text
     # new repository settings: the old checks are dropped

@@ -1,6 +1,7 @@
 """Stage 1: harvest OAI-PMH feeds into the store, every record kept as received.
 
-httpx and lxml parsing of responses stay inside this package; it hands
+HTTP (the standard library's ``http.client``) and lxml parsing of responses stay
+inside this package; it hands
 :class:`~tsunagu.records.RawRecord` values and stored runs to the rest.
 """
 

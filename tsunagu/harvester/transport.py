@@ -1,14 +1,34 @@
 """HTTP transport for harvesting: GET with timeouts, retries, size and time caps, an SSRF guard.
 
-Everything httpx stays inside this module: callers get :class:`Response`
-(status, headers, body bytes, final URL) or a :class:`~tsunagu.errors.TransportError`.
+Built on the standard library's :mod:`http.client` (a page costs a quarter of the
+CPU an HTTP client library spends); callers get :class:`Response` (status,
+lower-cased headers, decoded body, final URL) or a
+:class:`~tsunagu.errors.TransportError` naming the URL and the cause.
+
+- **Time**: ``Settings.connect_timeout`` to connect (and the TLS handshake),
+  ``Settings.read_timeout`` for each read, and ``Settings.response_deadline`` for
+  the whole response, checked after every read: a server trickling bytes, each
+  inside the read timeout, is cut off and retried.
+- **Size**: ``Settings.max_response_bytes`` caps the body as received and as
+  decoded (a gzip bomb is a :class:`~tsunagu.errors.ResponseTooLargeError`).
+- **Bodies**: gzip and deflate (zlib or raw), announced by ``Content-Encoding`` or
+  not; chunked transfer.
+- **Connections** (:mod:`.connections`): one kept-alive connection per
+  (scheme, host, port), reused by the transport's threads; a request on a reused
+  connection that the server had closed while idle is sent again at once on a
+  fresh one (no retry, no backoff).
+- **Environment**: proxies from ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``/
+  ``NO_PROXY`` (https through a ``CONNECT`` tunnel, credentials in the proxy URL
+  sent as ``Proxy-Authorization``); TLS with the system's CA store, or
+  ``SSL_CERT_FILE``/``SSL_CERT_DIR``, the host name checked.
+- **Cookies** a server sets are sent back on the transport's later requests (some
+  OAI servers keep a result set in a session).
+
 Requests to one host go one at a time through the shared :class:`HostGates`;
-every request is logged (:attr:`HttpTransport.log`) for the run report. A
-``Retry-After`` longer than the in-run limit raises
-:class:`~tsunagu.errors.SourceParkedError` instead of blocking the run, and no
-wait may pass the run's deadline. One response may take at most
-``Settings.response_deadline`` seconds in all (a server trickling bytes, each
-read inside the read timeout, is cut off and retried); a transient status
+every request is logged (:attr:`HttpTransport.log`) for the run report. Redirects
+are followed here, each hop through the SSRF guard. A ``Retry-After`` longer than
+the in-run limit raises :class:`~tsunagu.errors.SourceParkedError` instead of
+blocking the run, and no wait may pass the run's deadline; a transient status
 (408/429/5xx) that outlasts the retries, without an OAI error in its body, is a
 :class:`~tsunagu.errors.TransportError` too.
 """
@@ -17,20 +37,18 @@ from __future__ import annotations
 
 import dataclasses
 import email.utils
-import gzip
+import http.client
+import http.cookiejar
 import ipaddress
 import logging
 import random
 import socket
-import ssl
 import threading
 import time
 import zlib
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
-
-import httpx2 as httpx
+from urllib.parse import quote, unquote_plus, urlencode, urljoin, urlsplit
 
 from tsunagu.config import Settings
 from tsunagu.errors import (
@@ -40,6 +58,7 @@ from tsunagu.errors import (
     SourceParkedError,
     TransportError,
 )
+from tsunagu.harvester.connections import FAILURES, Connections, failure
 from tsunagu.harvester.politeness import HostGates
 from tsunagu.store.run_log import RequestEntry
 
@@ -50,7 +69,10 @@ MAX_REDIRECTS = 5
 #: Seconds a host that passed the SSRF guard stays checked for this transport (one
 #: harvest); after that, and for every host not seen yet, it is resolved again.
 GUARD_SECONDS = 300.0
-
+#: Bytes asked for by each read of a body (one system call at most).
+READ_SIZE = 65536
+#: What stays as it is when an IRI's path and query are percent-encoded.
+_SAFE = "/?:@!$&'()*+,;=%"
 
 @dataclasses.dataclass(frozen=True)
 class Response:
@@ -113,36 +135,73 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def decode_body(body: bytes) -> bytes:
-    """Undo gzip/deflate that a server applied without announcing it."""
+def decode_body(body: bytes, encoding: str = "", *, limit: int | None = None) -> bytes:
+    """Undo gzip/deflate, announced (``encoding``, the ``Content-Encoding``) or not.
+
+    The magic bytes decide (gzip, zlib); an announced ``deflate`` without a zlib
+    header is raw deflate. At most ``limit`` bytes come out: more is a
+    :class:`ResponseTooLargeError`.
+    """
     if body[:2] == b"\x1f\x8b":
         try:
-            return gzip.decompress(body)
-        except (OSError, EOFError) as exc:
+            return _inflate(body, 16 + zlib.MAX_WBITS, limit)
+        except zlib.error as exc:
             raise TransportError(f"corrupt gzip body: {exc}") from exc
+    announced = encoding.strip().lower() == "deflate"
     if body[:1] == b"\x78" and len(body) > 2 and (body[0] * 256 + body[1]) % 31 == 0:
         try:
-            return zlib.decompress(body)
+            return _inflate(body, zlib.MAX_WBITS, limit)
         except zlib.error:
-            return body
+            if not announced:
+                return body  # not zlib after all: a body that happens to start so
+    if announced and body:
+        try:
+            return _inflate(body, -zlib.MAX_WBITS, limit)
+        except zlib.error as exc:
+            raise TransportError(f"corrupt deflate body: {exc}") from exc
     return body
 
 
-_ssl_lock = threading.Lock()
-_ssl_contexts: list[ssl.SSLContext] = []
+def _inflate(data: bytes, wbits: int, limit: int | None) -> bytes:
+    """Decompress every gzip member (or the one zlib/deflate stream) of ``data``."""
+    pieces: list[bytes] = []
+    size = 0
+    while data:
+        inflater = zlib.decompressobj(wbits)
+        # max_length 0 means "no limit": one byte more than the room left shows excess.
+        piece = inflater.decompress(data, 0 if limit is None else limit - size + 1)
+        size += len(piece)
+        if limit is not None and size > limit:
+            raise ResponseTooLargeError(f"the decoded body exceeds {limit} bytes")
+        if not inflater.eof:
+            raise zlib.error("the compressed stream ends early")
+        pieces.append(piece)
+        data = inflater.unused_data if wbits > zlib.MAX_WBITS else b""
+        if data[:2] != b"\x1f\x8b":
+            break  # trailing bytes after the last gzip member are ignored
+    return b"".join(pieces)
 
 
-def _ssl_context() -> ssl.SSLContext:
-    """The TLS context every transport of this process shares (httpx's default one).
-
-    Loading the CA bundle costs ~20 ms of CPU; a context may serve many
-    connections and threads, so it is built once per process, not per harvest
-    (``SSL_CERT_FILE``/``SSL_CERT_DIR`` are read then).
-    """
-    with _ssl_lock:
-        if not _ssl_contexts:
-            _ssl_contexts.append(httpx.create_ssl_context())
-        return _ssl_contexts[0]
+def _with_query(url: str, params: Mapping[str, str] | None) -> str:
+    """``url`` with ``params`` added; its fragment dropped, an IRI made a URI (the host
+    in IDNA, the rest percent-encoded: a request line is ASCII)."""
+    url = url.split("#", 1)[0]
+    if not url.isascii() or " " in url:
+        parts = urlsplit(url)
+        try:
+            netloc = parts.netloc.encode("idna").decode("ascii")
+        except UnicodeError:
+            netloc = parts.netloc  # left for the connection to refuse, with the URL
+        url = parts._replace(netloc=netloc, path=quote(parts.path, safe=_SAFE),
+                             query=quote(parts.query, safe=_SAFE)).geturl()
+    if not params:
+        return url
+    base, _, query = url.partition("?")
+    # The URL's own fields stay as they are, before the params, except those the
+    # params name again (a base URL pasted with "?verb=Identify" gets the new verb).
+    fields = [field for field in query.split("&")
+              if field and unquote_plus(field.partition("=")[0]) not in params]
+    return f"{base}?{'&'.join([*fields, urlencode(params)])}"
 
 
 class HttpTransport:
@@ -166,28 +225,18 @@ class HttpTransport:
         #: Requests made since the log was last drained.
         self.log: list[RequestEntry] = []
         self._log_lock = threading.Lock()  # a prefetching client logs from a second thread
-        self._client = httpx.Client(
-            timeout=httpx.Timeout(
-                settings.read_timeout, connect=settings.connect_timeout
-            ),
-            headers={
-                "User-Agent": settings.user_agent,
-                "Accept": "text/xml, application/xml;q=0.9, */*;q=0.1",
-                "Accept-Encoding": "gzip, deflate",
-            },
-            follow_redirects=False,
-            verify=_ssl_context(),
-        )
         self.requests = 0
-        # Prepared once: the client's headers and timeouts, the base URL parsed, the
-        # hosts that passed the SSRF guard (scheme, host and port -> when).
-        self._headers = self._client.headers
-        self._extensions = {"timeout": self._client.timeout.as_dict()}
-        self._base_urls: dict[str, httpx.URL] = {}
+        self._headers = {
+            "User-Agent": settings.user_agent,
+            "Accept": "text/xml, application/xml;q=0.9, */*;q=0.1",
+            "Accept-Encoding": "gzip, deflate",
+        }
+        # The hosts that passed the SSRF guard: (scheme, netloc) -> when.
         self._guarded: dict[tuple[str, str], float] = {}
+        self._connections = Connections(settings)
 
     def close(self) -> None:
-        self._client.close()
+        self._connections.close()
 
     def _append(self, entry: RequestEntry) -> None:
         with self._log_lock:
@@ -295,7 +344,7 @@ class HttpTransport:
         started = time.monotonic()
         with self._gates.turn(netloc):
             try:
-                response = self._fetch(url, params)
+                response = self._fetch(_with_query(url, params))
             except TransportError as exc:
                 self._append(RequestEntry(at, query, None, 0,
                                              int((time.monotonic() - started) * 1000),
@@ -305,47 +354,39 @@ class HttpTransport:
                                      int((time.monotonic() - started) * 1000)))
         return response
 
-    def _request(self, url: str, params: Mapping[str, str] | None) -> httpx.Request:
-        """The GET request, as ``client.stream`` would build it, from the prepared parts."""
-        if self._client.cookies:  # the server set cookies: the client sends them back
-            return self._client.build_request("GET", url, params=params)
-        if not params:
-            return httpx.Request("GET", url, headers=self._headers,
-                                 extensions=self._extensions)
-        base = self._base_urls.get(url)
-        if base is None:
-            if len(self._base_urls) > 16:
-                self._base_urls.clear()
-            base = self._base_urls[url] = httpx.URL(url)
-        return httpx.Request("GET", base, params=params, headers=self._headers,
-                             extensions=self._extensions)
-
-    def _fetch(self, url: str, params: Mapping[str, str] | None) -> Response:
+    def _fetch(self, url: str) -> Response:
+        """One GET of the full ``url``: the response read whole, within its caps."""
         limit = self._settings.max_response_bytes
         deadline = time.monotonic() + self._settings.response_deadline
+        origin, connection, response = self._connections.open(url, self._headers)
         try:
-            stream = self._client.send(self._request(url, params), stream=True)
-            try:
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in stream.iter_bytes():
-                    size += len(chunk)
-                    if size > limit:
-                        raise ResponseTooLargeError(
-                            f"response from {url} exceeds {limit} bytes"
-                        )
-                    chunks.append(chunk)
-                    if time.monotonic() > deadline:
-                        raise TransportError(
-                            f"response from {url} took more than its deadline of "
-                            f"{self._settings.response_deadline:g}s ({size} bytes so far)")
-                return Response(
-                    url=str(stream.url),
-                    status=stream.status_code,
-                    headers={k.lower(): v for k, v in stream.headers.items()},
-                    body=decode_body(b"".join(chunks)),
-                )
-            finally:
-                stream.close()
-        except httpx.HTTPError as exc:
-            raise TransportError(f"request to {url} failed: {type(exc).__name__}: {exc}") from exc
+            chunks: list[bytes] = []
+            size = 0
+            read = response.read1
+            while data := read(READ_SIZE):
+                size += len(data)
+                if size > limit:
+                    raise ResponseTooLargeError(f"response from {url} exceeds {limit} bytes")
+                chunks.append(data)
+                if time.monotonic() > deadline:
+                    raise TransportError(
+                        f"response from {url} took more than its deadline of "
+                        f"{self._settings.response_deadline:g}s ({size} bytes so far)")
+            if response.length:  # the server closed the connection before the end
+                raise http.client.IncompleteRead(b"".join(chunks), response.length)
+        except BaseException as exc:
+            response.close()
+            connection.close()
+            if isinstance(exc, FAILURES):
+                raise failure(url, exc, "Read") from exc
+            raise
+        response.close()
+        if response.will_close:
+            connection.close()
+        else:
+            self._connections.release(origin, connection)
+        found = {name.lower(): value for name, value in response.getheaders()}
+        if "set-cookie" in found:
+            self._connections.remember_cookies(response, url)
+        body = decode_body(b"".join(chunks), found.get("content-encoding", ""), limit=limit)
+        return Response(url=url, status=response.status, headers=found, body=body)
