@@ -80,7 +80,7 @@ class HostileServer:
                  formats: tuple[str, ...] | None = ("oai_dc",), list_sets: bool = True,
                  earliest: str = "2026-11-01T00:00:00Z", max_list: int | None = None,
                  token_pages: int | None = None, poison: str | None = None,
-                 token_lifetime: float | None = None) -> None:
+                 token_lifetime: float | None = None, require_from: bool = False) -> None:
         self.items = items
         self.page_size = page_size
         self.formats = formats  # None: ListMetadataFormats answered badVerb
@@ -90,6 +90,7 @@ class HostileServer:
         self.token_pages = token_pages
         self.poison = poison
         self.token_lifetime = token_lifetime  # seconds a token is honoured after it is sent
+        self.require_from = require_from  # True: a list without from is badArgument
         self.issued: dict[str, float] = {}  # token -> when it was last sent
         self.verb_requests: dict[str, int] = {}
         self.granularity = granularity
@@ -235,6 +236,8 @@ class HostileServer:
         else:
             offset, from_, until, set_spec = 0, query.get("from", ""), query.get("until", ""), \
                 query.get("set", "")
+            if self.require_from and not from_:
+                return self._error("badArgument", "from is required (at most a year a list)")
             if (self.granularity == DAY and (len(from_) > 10 or len(until) > 10)) or (
                     fault is not None and fault.kind == "refuse_seconds"
                     and (len(from_) > 10 or len(until) > 10)):

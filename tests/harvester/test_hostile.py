@@ -347,6 +347,35 @@ def test_bad_argument_on_seconds_is_retried_at_day_granularity(
     assert store.sources.high_water("hostile") == "2026-11-25"
 
 
+def test_a_server_that_refuses_lists_without_from_is_asked_from_earliest_datestamp(
+    store: Store, fast: Settings
+) -> None:
+    # Like NDL Search (at most a year a list): the first window of a full harvest has
+    # no from; it is asked again from Identify's earliestDatestamp.
+    with serve(items(25), require_from=True) as server:
+        source = register(store, server.url)
+        run = harvest(store, source, fast)
+        again = harvest(store, source, fast)  # incremental: from the high-water mark
+    assert_complete(store, server, run)
+    lists = [r for r in server.requests if r.get("verb") == "ListRecords"
+             and "resumptionToken" not in r]
+    assert "from" not in lists[0] and lists[1]["from"] == "2026-11-01T00:00:00Z"
+    assert all("from" in r for r in lists[1:])
+    issues = [i.message for i in store.runs.log.issues(run.id, ["retry"])]
+    assert any("refused a list without from" in m and "2026-11-01T00:00:00Z" in m
+               for m in issues), issues
+    assert again.status == "ok" and again.new == 0
+
+
+def test_a_refusal_without_from_and_no_earliest_datestamp_fails_the_run(
+    store: Store, fast: Settings
+) -> None:
+    with serve(items(5), require_from=True, earliest="") as server:
+        run = harvest(store, register(store, server.url), fast)
+    assert run.status == "failed" and "badArgument" in (run.error or "")
+    assert store.raw.count("hostile") == 0
+
+
 def test_records_in_several_sets_are_stored_and_counted_once(
     store: Store, fast: Settings
 ) -> None:

@@ -55,6 +55,7 @@ from tsunagu.harvester.windows import (
     Window,
     WindowPlan,
     as_days,
+    format_datestamp,
     parse_datestamp,
     plan_window,
     rest_of,
@@ -283,6 +284,15 @@ class _Run:
                     self._issue(f"resumption token rejected ({exc.message}); restarting "
                                 f"{label(part, set_spec)}")
                     continue
+                start = self._from_earliest(part)
+                if (exc.code == "badArgument" and token is None and self.sent_token is None
+                        and start is not None):
+                    # A server that lists only bounded ranges (NDL Search: at most a year)
+                    # refuses the first window, which has no ``from``.
+                    self._issue(f"the server refused a list without from ({exc.message}); "
+                                f"asking from earliestDatestamp {start}")
+                    part = Window(start, part.until)
+                    continue
                 if (exc.code == "badArgument" and token is None and self.sent_token is None
                         and not part.day_granularity):
                     window, part = as_days(window), as_days(part)
@@ -314,6 +324,15 @@ class _Run:
             left, right = self.splitter.halves(part, set_spec, failure)
             pending.append(right)
             part, token, restarts, retried = left, None, 0, None
+
+    def _from_earliest(self, part: Window) -> str | None:
+        """Identify's earliestDatestamp as the ``from`` of ``part``, if it has none (and
+        the datestamp is usable and not after its ``until``)."""
+        earliest = parse_datestamp(self.splitter.earliest)
+        until = parse_datestamp(part.until)
+        if part.from_ is not None or earliest is None or until is None or earliest > until:
+            return None
+        return format_datestamp(earliest, day=part.day_granularity)
 
     def _end(self, window: Window, part: Window, set_spec: str | None,
              following: str | None, *, last: bool) -> tuple[Checkpoint, str | None]:
