@@ -99,9 +99,14 @@ def test_paging_an_unordered_feed(tmp_path: Path) -> None:
     assert sizes == {str(len(expected))}
 
 
-def test_a_header_lxml_cannot_write_is_an_error_not_a_broken_page(tmp_path: Path) -> None:
-    bad = [FeedRecord("oai:t:ok", BASE, b"<a/>"), FeedRecord("oai:t:\x01bell", BASE, b"<a/>")]
-    server = server_for(load_feed(write_feed(tmp_path / "bad.jsonl", bad, validate=False)))
+@pytest.mark.parametrize("bad_id", ["oai:t:\x01bell", "oai:t:LONE"])
+def test_a_header_lxml_cannot_write_is_an_error_not_a_broken_page(tmp_path: Path,
+                                                                   bad_id: str) -> None:
+    bad = [FeedRecord("oai:t:ok", BASE, b"<a/>"), FeedRecord(bad_id, BASE, b"<a/>")]
+    path = write_feed(tmp_path / "bad.jsonl", bad, validate=False)
+    # A lone surrogate: JSON can carry it (as an escape), UTF-8 and XML cannot.
+    path.write_text(path.read_text().replace("LONE", "\\ud800"))
+    server = server_for(load_feed(path))
     with pytest.raises(FeedFileError):
         answer(server, verb="ListIdentifiers", metadataPrefix="oai_dc")
     assert b"oai:t:ok" in answer(server, verb="GetRecord", metadataPrefix="oai_dc",

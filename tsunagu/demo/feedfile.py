@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import gzip
 import io
 import json
 import logging
 import re
-import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
@@ -65,6 +65,9 @@ _XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>\s*")
 _GZIP_MAGIC = b"\x1f\x8b"
 _EPOCH = dt.datetime(1970, 1, 1)
 _SECOND = dt.timedelta(seconds=1)
+#: What XML 1.0 cannot carry (control characters, lone surrogates, U+FFFE/U+FFFF), as
+#: a regular-expression character class body.
+NOT_XML_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
 _CACHED_SELECTIONS = 16
 
 
@@ -353,8 +356,9 @@ class FeedIndex:
             None: (range(len(feed.records)), self.datestamps)}
         for spec, positions in members.items():
             self._scopes[spec] = (positions, array("q", (self.datestamps[i] for i in positions)))
-        self._cache: dict[tuple[str | None, int | None, int | None], Selection] = {}
-        self._lock = threading.Lock()
+        # An unordered feed is scanned once per selection; the last few are kept, so the
+        # pages of one harvest reuse theirs (lru_cache is thread-safe).
+        self._scan = functools.lru_cache(maxsize=_CACHED_SELECTIONS)(self._scan_uncached)
 
     def datestamp(self, position: int) -> dt.datetime:
         """The datestamp of the record at ``position`` (naive UTC)."""
@@ -370,20 +374,14 @@ class FeedIndex:
             start = 0 if low is None else bisect_left(datestamps, low)
             stop = len(datestamps) if high is None else bisect_right(datestamps, high)
             return Selection(positions, start, max(start, stop))
-        key = (set_spec, low, high)
-        with self._lock:
-            cached = self._cache.pop(key, None)
-            if cached is not None:
-                self._cache[key] = cached  # most recently used last
-                return cached
+        return self._scan(set_spec, low, high)
+
+    def _scan_uncached(self, set_spec: str | None, low: int | None,
+                       high: int | None) -> Selection:
+        positions, datestamps = self._scopes.get(set_spec, ((), ()))
         found = array("q", (position for position, stamp in zip(positions, datestamps, strict=True)
                             if (low is None or stamp >= low) and (high is None or stamp <= high)))
-        selection = Selection(found, 0, len(found))
-        with self._lock:
-            self._cache[key] = selection
-            while len(self._cache) > _CACHED_SELECTIONS:
-                del self._cache[next(iter(self._cache))]
-        return selection
+        return Selection(found, 0, len(found))
 
 
 def _ancestors(spec: str) -> list[str]:

@@ -35,7 +35,14 @@ from typing import Any
 
 from oaipmh import error
 
-from tsunagu.demo.feedfile import Feed, FeedFileError, FeedRecord, load_feed, write_feed
+from tsunagu.demo.feedfile import (
+    NOT_XML_CHARS,
+    Feed,
+    FeedFileError,
+    FeedRecord,
+    load_feed,
+    write_feed,
+)
 from tsunagu.demo.repository import DEFAULT_ADMIN_EMAIL, FeedOAIServer, make_oai_server
 from tsunagu.errors import TsunaguError
 
@@ -55,7 +62,7 @@ OAI_PATH_PREFIX = "/oai/"
 MAX_POST_BYTES = 64 * 1024
 IDLE_TIMEOUT = 60.0  # seconds a persistent connection may wait for its next request
 _FEED_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not XML 1.0 characters
+_CONTROL = re.compile(f"[{NOT_XML_CHARS}]")  # not XML 1.0 characters
 
 
 class ProviderError(TsunaguError):

@@ -39,7 +39,7 @@ from oaipmh import common, error
 from oaipmh.metadata import MetadataRegistry
 from oaipmh.server import BatchingServer, XMLTreeServer, decodeResumptionToken, nsoai
 
-from tsunagu.demo.feedfile import Feed, FeedFileError, FeedIndex, Selection
+from tsunagu.demo.feedfile import NOT_XML_CHARS, Feed, FeedFileError, FeedIndex, Selection
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +50,8 @@ _PLACEHOLDER = re.compile(rb"<!-- tsunagu-raw (\d+) -->")
 _PAGE_PLACEHOLDER = re.compile(rb"\n( *)<!-- tsunagu-(records|headers) ([0-9,]*) -->")
 _TOKEN_KEYS = {"metadataPrefix", "set", "from_", "until", "batch_size"}
 # What lxml refuses in text (it raises ValueError) and what it escapes.
-_NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_XML_TEXT = re.compile(f"[{NOT_XML_CHARS}]")
+_SPECIAL = re.compile(f"[&<>\r{NOT_XML_CHARS}]")
 
 
 class FeedRepository:
@@ -102,19 +102,14 @@ class FeedRepository:
             raise error.NoSetHierarchyError("This repository does not support sets.")
         return [(spec, name, None) for spec, name in self.feed.sets[cursor:cursor + batch_size]]
 
-    def listIdentifiers(self, metadataPrefix: str | None = None, set: str | None = None,
-                        from_: dt.datetime | None = None, until: dt.datetime | None = None,
-                        cursor: int = 0, batch_size: int = 10, **extra: Any) -> list[int]:
-        """One batch of the positions of the matching records."""
-        _reject_extra(extra)
-        return list(self.select(metadataPrefix, set, from_, until).page(cursor, batch_size))
-
     def listRecords(self, metadataPrefix: str | None = None, set: str | None = None,
                     from_: dt.datetime | None = None, until: dt.datetime | None = None,
                     cursor: int = 0, batch_size: int = 10, **extra: Any) -> list[int]:
         """One batch of the positions of the matching records."""
         _reject_extra(extra)
         return list(self.select(metadataPrefix, set, from_, until).page(cursor, batch_size))
+
+    listIdentifiers = listRecords  # the same positions; the page is written without metadata
 
     def getRecord(self, metadataPrefix: str,
                   identifier: str) -> tuple[common.Header, int | None, None]:
