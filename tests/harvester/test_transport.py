@@ -21,7 +21,12 @@ import pytest
 from http_servers import Answer, Script, ScriptedServer, Seen
 
 from tsunagu.config import Settings
-from tsunagu.errors import BlockedAddressError, ResponseTooLargeError, TransportError
+from tsunagu.errors import (
+    BlockedAddressError,
+    ConfigError,
+    ResponseTooLargeError,
+    TransportError,
+)
 from tsunagu.harvester.transport import (
     HttpTransport,
     RetryPolicy,
@@ -302,15 +307,8 @@ def test_connection_close_is_honoured(settings: Settings) -> None:
     assert server.connections == 3
 
 
-def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
-
-
 def test_an_http_proxy_from_the_environment_gets_the_absolute_url(
         settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    _no_proxies(monkeypatch)
     with ScriptedServer(lambda seen: Answer(body=b"<proxied/>")) as proxy:
         monkeypatch.setenv("HTTP_PROXY", f"http://harvester:s%40cret@127.0.0.1:{proxy.port}")
         with HttpTransport(settings) as transport:
@@ -323,9 +321,16 @@ def test_an_http_proxy_from_the_environment_gets_the_absolute_url(
     assert seen.headers["proxy-authorization"] == f"Basic {login}"
 
 
+def test_a_proxy_that_is_not_http_is_a_setting_to_mend_not_retried(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "socks5://127.0.0.1:1080")
+    with HttpTransport(settings) as transport, pytest.raises(ConfigError, match="http://"):
+        transport.get("http://oai.example.org/oai", {"verb": "Identify"})
+    assert len(transport.drain_log()) == 0  # refused before any request: no retries
+
+
 def test_no_proxy_bypasses_the_proxy(
         replay, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    _no_proxies(monkeypatch)
     target = replay(lambda query: (200, {}, b"<direct/>"))
     with ScriptedServer(lambda seen: Answer(body=b"<proxied/>")) as proxy:
         monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{proxy.port}")
@@ -408,7 +413,6 @@ def test_https_checks_the_certificate_and_the_host_name(
 def test_https_through_a_proxy_goes_through_a_connect_tunnel(
         settings: Settings, certificate: tuple[Path, Path],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    _no_proxies(monkeypatch)
     monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
     with _tls_server(certificate, lambda seen: Answer(body=b"<secure/>")) as server, \
             ScriptedServer(lambda seen: Answer(status=500)) as proxy:

@@ -88,8 +88,8 @@ class OAIClient:
         """
         seen: set[str] = set()
         empty_pages = 0
-        params = self._first_params(from_, until, set_spec) if token is None else {
-            "verb": "ListRecords", "resumptionToken": token}
+        params = self._first_params(from_, until, set_spec) if token is None else (
+            token_params(token))
         # The next page is fetched while this one is parsed and stored: still one request
         # at a time per host, and checkpoints name stored pages only. It is asked for as
         # soon as its token is read by pattern from the end of this page's body, so the
@@ -135,7 +135,7 @@ class OAIClient:
                 f"{empty_pages + 1} empty pages in a row that carry a token; stopping",
                 source_id=self.source.id,
             )
-        return {"verb": "ListRecords", "resumptionToken": page.token}
+        return token_params(page.token)
 
     def _page(self, params: dict[str, str], response: Response | None) -> RecordPage:
         """Parse one page (fetching it unless given); a page cut short is fetched again."""
@@ -182,24 +182,33 @@ class OAIClient:
         return response
 
 
+def token_params(token: str) -> dict[str, str]:
+    """The request for the page a resumption token names."""
+    return {"verb": "ListRecords", "resumptionToken": token}
+
+
 class _Ahead:
-    """The one request a ListRecords loop may have in flight for its next page."""
+    """The one request a ListRecords loop may have in flight for its next page.
+
+    It goes through the transport's full retry policy, like any request (a wait
+    the server asks for is honoured, also when the token was a guess).
+    """
 
     def __init__(self, client: OAIClient, enabled: bool) -> None:
         self._client = client
         self._pool = (ThreadPoolExecutor(max_workers=1, thread_name_prefix="oai-prefetch")
                       if enabled else None)
-        self._pending: Future[Response] | None = None
-        self._params: dict[str, str] | None = None
+        #: (what was asked for, the answer to come)
+        self._pending: tuple[dict[str, str], Future[Response]] | None = None
 
     def guess(self, body: bytes, seen: set[str]) -> None:
         """Ask for the page after ``body`` by the token read from its end, if any."""
-        if self._pool is None or self._pending is not None:
+        if self._pool is None:
             return
         token, _size = repair.token_by_pattern(
             body[-TOKEN_TAIL:].decode("utf-8", errors="replace"))
         if token is not None and token not in seen:
-            self._start({"verb": "ListRecords", "resumptionToken": token})
+            self._start(token_params(token))
 
     def fetch(self, params: dict[str, str] | None) -> None:
         """Ask for ``params`` unless a request (right or wrong) is in flight already."""
@@ -208,10 +217,9 @@ class _Ahead:
 
     def take(self, params: dict[str, str]) -> Response | None:
         """The response for ``params`` if that is what was asked for; ``None``: ask again."""
-        pending, asked = self._pending, self._params
-        self._pending = self._params = None
-        if pending is None:
+        if self._pending is None:
             return None
+        (asked, pending), self._pending = self._pending, None
         if asked == params:
             return pending.result()
         with contextlib.suppress(Exception):  # a token misread: its answer is dropped
@@ -220,16 +228,16 @@ class _Ahead:
 
     def close(self) -> None:
         if self._pending is not None:
-            self._pending.cancel()
+            _asked, pending = self._pending
+            pending.cancel()
             with contextlib.suppress(Exception):
-                self._pending.result()
+                pending.result()
         if self._pool is not None:
             self._pool.shutdown(wait=True)
 
     def _start(self, params: dict[str, str]) -> None:
         assert self._pool is not None
-        self._params = params
-        self._pending = self._pool.submit(self._client.request, params)
+        self._pending = (params, self._pool.submit(self._client.request, params))
 
 
 __all__ = ["OAIClient", "OAIError"]

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from urllib.parse import unquote, urlsplit
 
 from tsunagu.config import Settings
-from tsunagu.errors import TransportError
+from tsunagu.errors import ConfigError, TransportError
 
 logger = logging.getLogger(__name__)
 
@@ -170,14 +170,15 @@ class Connections:
         """The proxy for ``origin`` from the environment, or None (none, or NO_PROXY)."""
         if origin in self._routes:
             return self._routes[origin]
-        scheme, host, _ = origin
+        scheme, host, port = origin
         found = self._proxies.get(scheme) or self._proxies.get("all")
         proxy = None
-        if found and not urllib.request.proxy_bypass(host):
+        if found and not urllib.request.proxy_bypass(f"{host}:{port}"):  # NO_PROXY
             parts = urlsplit(found if "://" in found else f"http://{found}")
             if parts.scheme != "http" or not parts.hostname:
-                raise TransportError(f"cannot reach {url} through the proxy {found!r}: "
-                                     "only http:// proxies are supported")
+                # A setting to mend, not a network failure to retry.
+                raise ConfigError(f"cannot reach {url} through the proxy {found!r}: "
+                                  "only http:// proxies are supported", field="proxy")
             headers = {}
             if parts.username is not None:
                 login = f"{unquote(parts.username)}:{unquote(parts.password or '')}"

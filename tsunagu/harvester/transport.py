@@ -38,7 +38,6 @@ from __future__ import annotations
 import dataclasses
 import email.utils
 import http.client
-import http.cookiejar
 import ipaddress
 import logging
 import random
