@@ -26,7 +26,7 @@ from typing import Any, Protocol, runtime_checkable
 from whoosh import query as wq
 from whoosh.idsets import DocIdSet
 
-from tsunagu.index.blocks import PostingArrays, bits_of, read_postings
+from tsunagu.index.blocks import PostingArrays, TermCache, bits_of, read_postings
 from tsunagu.index.facet_table import FacetTables
 from tsunagu.index.record_order import RecordOrder
 
@@ -48,40 +48,12 @@ class PerSegment(Protocol):
         """The segments it holds something of."""
 
 
-class TermSets:
+class TermSets(TermCache[int]):
     """Term bitsets of segments (local document numbers), least recently used
     dropped first once they hold more than ``budget`` bytes."""
 
     def __init__(self, budget: int = TERM_CACHE_BYTES) -> None:
-        self._budget = budget
-        self._used = 0
-        self._sets: collections.OrderedDict[tuple[str, str, bytes], int] = (
-            collections.OrderedDict()
-        )
-
-    def keep_only(self, segment_ids: Iterable[str]) -> None:
-        """Forget the segments that are gone (merged away or replaced)."""
-        alive = set(segment_ids)
-        for key in [key for key in self._sets if key[0] not in alive]:
-            self._used -= _size(self._sets.pop(key))
-
-    def segment_ids(self) -> frozenset[str]:
-        """The segments some term's set is kept of."""
-        return frozenset(segment_id for segment_id, _, _ in self._sets)
-
-    def get(self, segment_id: str, field: str, term: bytes) -> int | None:
-        """The set if it is kept."""
-        key = (segment_id, field, term)
-        bits = self._sets.get(key)
-        if bits is not None:
-            self._sets.move_to_end(key)
-        return bits
-
-    def put(self, segment_id: str, field: str, term: bytes, bits: int) -> None:
-        self._sets[(segment_id, field, term)] = bits
-        self._used += _size(bits)
-        while self._used > self._budget and len(self._sets) > 1:
-            self._used -= _size(self._sets.popitem(last=False)[1])
+        super().__init__(budget, _size)
 
 
 class SegmentCache:

@@ -19,45 +19,64 @@ from __future__ import annotations
 import collections
 import itertools
 import zlib
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 Docnums = npt.NDArray[np.int64]
 Weights = npt.NDArray[np.float64]
+V = TypeVar("V")
 #: Memory for decoded postings kept between matching and ranking.
 POSTING_CACHE_BYTES = 64 * 1024 * 1024
 
 
-class PostingArrays:
-    """Decoded postings of recently read terms, least recently used dropped first."""
+class TermCache(Generic[V]):
+    """Values kept by (segment id, field, term), the least recently used dropped first
+    once they take more than ``budget`` bytes (as ``size`` counts them); a value
+    larger than the whole budget is not kept."""
 
-    def __init__(self, budget: int = POSTING_CACHE_BYTES) -> None:
+    def __init__(self, budget: int, size: Callable[[V], int]) -> None:
         self._budget = budget
+        self._size = size
         self._used = 0
-        self._arrays: collections.OrderedDict[
-            tuple[str, str, bytes], tuple[Docnums, Weights]
-        ] = collections.OrderedDict()
+        self._values: collections.OrderedDict[tuple[str, str, bytes], V] = (
+            collections.OrderedDict())
 
     def keep_only(self, segment_ids: Iterable[str]) -> None:
         """Forget the segments that are gone (merged away or replaced)."""
         alive = set(segment_ids)
-        for key in [key for key in self._arrays if key[0] not in alive]:
-            self._used -= _size(self._arrays.pop(key))
+        for key in [key for key in self._values if key[0] not in alive]:
+            self._used -= self._size(self._values.pop(key))
 
     def segment_ids(self) -> frozenset[str]:
-        """The segments some postings are kept of."""
-        return frozenset(segment_id for segment_id, _, _ in self._arrays)
+        """The segments something is kept of."""
+        return frozenset(segment_id for segment_id, _, _ in self._values)
 
-    def get(self, segment_id: str, field: str, term: bytes) -> tuple[Docnums, Weights] | None:
-        """The postings if they are kept."""
+    def get(self, segment_id: str, field: str, term: bytes) -> V | None:
+        """The value if it is kept."""
         key = (segment_id, field, term)
-        found = self._arrays.get(key)
+        found = self._values.get(key)
         if found is not None:
-            self._arrays.move_to_end(key)
+            self._values.move_to_end(key)
         return found
+
+    def put(self, segment_id: str, field: str, term: bytes, value: V) -> None:
+        size = self._size(value)
+        if size > self._budget:
+            return
+        self._values[(segment_id, field, term)] = value
+        self._used += size
+        while self._used > self._budget:
+            self._used -= self._size(self._values.popitem(last=False)[1])
+
+
+class PostingArrays(TermCache[tuple[Docnums, Weights]]):
+    """Decoded postings of recently read terms, least recently used dropped first."""
+
+    def __init__(self, budget: int = POSTING_CACHE_BYTES) -> None:
+        super().__init__(budget, _size)
 
     def read(
         self, segment_id: str, reader: Any, field: str, term: bytes
@@ -66,12 +85,7 @@ class PostingArrays:
         found = self.get(segment_id, field, term)
         if found is None:
             found = read_postings(reader, field, term)
-            size = _size(found)
-            if size <= self._budget:
-                self._arrays[(segment_id, field, term)] = found
-                self._used += size
-                while self._used > self._budget:
-                    self._used -= _size(self._arrays.popitem(last=False)[1])
+            self.put(segment_id, field, term, found)
         return found
 
 
