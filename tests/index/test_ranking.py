@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from opened_index import OpenedIndex
 from whoosh import query as wq
 
 from tsunagu.errors import IndexingError
 from tsunagu.index import Indexer, SearchIndex, SearchQuery
-from tsunagu.index.bitsets import BitsetFilter, Bitsets, SegmentCache, iter_docnums
-from tsunagu.index.directory import IndexDirectory
+from tsunagu.index.bitsets import iter_docnums
 from tsunagu.index.query import compile_text
 from tsunagu.index.ranking import Ranking, rank_query
-from tsunagu.index.weighting import Weighting
 from tsunagu.records import Record
 
 #: Queries of every kind the query language compiles (words, OR, NOT, one CJK
@@ -52,59 +50,16 @@ def segmented(tmp_path: Path, make: Callable[..., Record], records: list[Record]
     return index_dir
 
 
-class _Opened:
-    def __init__(self, index_dir: Path) -> None:
-        directory = IndexDirectory(index_dir)
-        generation = directory.current()
-        assert generation is not None
-        self.ix = directory.open(generation)
-        self.searcher = self.ix.searcher(weighting=Weighting())
-        segments = SegmentCache()
-        self.bits = Bitsets(self.searcher, segments)
-        ids = self.searcher.reader().column_reader("id")
-        self.record_id: Callable[[int], str] = lambda d: str(ids[d])
-        self.ranking = Ranking(self.searcher, segments.arrays)
-
-    def whoosh_scores(self, q: Any, hits: int) -> dict[int, float]:
-        """Whoosh's own scores, every hit scored (prefixes spelled out as an Or)."""
-        spelled = _spelled_out(q, self.searcher.reader())
-        results = self.searcher.search(spelled, limit=None, filter=BitsetFilter(hits))
-        return {docnum: score for score, docnum in results.top_n}
-
-    def ranked(self, text: str) -> tuple[Any, int, list[tuple[tuple[float, str], int]]]:
-        """The ranking query of ``text``, its hits, and Whoosh's exhaustive order of them."""
-        compiled = compile_text(text)
-        q = rank_query(compiled)
-        hits = self.bits.query(compiled)
-        scores = self.whoosh_scores(q, hits)
-        return q, hits, sorted(((-round(s, 9), self.record_id(d)), d) for d, s in scores.items())
-
-
-def _spelled_out(q: Any, reader: Any) -> Any:
-    """``q`` with each prefix replaced by the terms it expands to (boosted as one)."""
-    if isinstance(q, wq.Prefix):
-        terms = [wq.Term(q.fieldname, t) for t in reader.expand_prefix(q.fieldname, q.text)]
-        if len(terms) == 1:
-            return wq.Term(q.fieldname, terms[0].text, boost=q.boost)
-        return wq.Or(terms, boost=q.boost) if terms else wq.NullQuery
-    if isinstance(q, wq.AndNot):
-        return wq.AndNot(_spelled_out(q.a, reader), _spelled_out(q.b, reader))
-    if isinstance(q, (wq.And, wq.Or)):
-        return type(q)([_spelled_out(s, reader) for s in q.subqueries], boost=q.boost)
-    return q
-
-
 @pytest.fixture
-def opened(segmented: Path) -> Iterator[_Opened]:
-    found = _Opened(segmented)
+def opened(segmented: Path) -> Iterator[OpenedIndex]:
+    found = OpenedIndex(segmented)
     assert len(found.searcher.leaf_searchers()) > 1  # really several segments
     yield found
-    found.searcher.close()
-    found.ix.close()
+    found.close()
 
 
 @pytest.mark.parametrize("exact", [False, True])
-def test_every_hit_scores_as_whoosh_scores_it(opened: _Opened, exact: bool) -> None:
+def test_every_hit_scores_as_whoosh_scores_it(opened: OpenedIndex, exact: bool) -> None:
     compared = 0
     for text in TEXTS:
         compiled = compile_text(text, exact=exact)
@@ -121,7 +76,7 @@ def test_every_hit_scores_as_whoosh_scores_it(opened: _Opened, exact: bool) -> N
 
 
 @pytest.mark.parametrize("text", ["富嶽", "富嶽 OR 神奈川", "嶽", "fugaku"])
-def test_the_best_hits_are_whoosh_exhaustive_order(opened: _Opened, text: str) -> None:
+def test_the_best_hits_are_whoosh_exhaustive_order(opened: OpenedIndex, text: str) -> None:
     q, hits, expected = opened.ranked(text)
     scores = [key[0] for key, _ in expected]
     assert len(set(scores)) < len(scores) / 4  # many ties, broken by record id
@@ -129,7 +84,7 @@ def test_the_best_hits_are_whoosh_exhaustive_order(opened: _Opened, text: str) -
         assert opened.ranking.best(q, hits, count) == expected[:count], count
 
 
-def test_paging_after_a_key_continues_the_order(opened: _Opened) -> None:
+def test_paging_after_a_key_continues_the_order(opened: OpenedIndex) -> None:
     q, hits, expected = opened.ranked("富嶽 OR 神奈川")
     for start in (1, 19, 20, 133, len(expected) - 1):
         after = expected[start - 1][0]
@@ -137,7 +92,7 @@ def test_paging_after_a_key_continues_the_order(opened: _Opened) -> None:
     assert opened.ranking.best(q, hits, 20, expected[-1][0]) == []
 
 
-def test_only_the_hits_are_ranked(opened: _Opened) -> None:
+def test_only_the_hits_are_ranked(opened: OpenedIndex) -> None:
     q = compile_text("富嶽")
     hits = opened.bits.query(q) & opened.bits.term("provider_id", "tate")
     best = opened.ranking.best(q, hits, 1000)
@@ -170,7 +125,7 @@ def test_every_query_the_language_compiles_is_ranked(exact: bool) -> None:
     assert rank_query(plain) is plain  # nothing to change: the same query
 
 
-def test_a_query_it_cannot_rank_is_refused(opened: _Opened) -> None:
+def test_a_query_it_cannot_rank_is_refused(opened: OpenedIndex) -> None:
     phrase = compile_text('"富嶽 山水"')
     hits = opened.bits.query(phrase)
     assert hits
@@ -180,7 +135,7 @@ def test_a_query_it_cannot_rank_is_refused(opened: _Opened) -> None:
 
 
 def test_result_pages_and_cursors_walk_every_hit_once_in_order(segmented: Path) -> None:
-    opened = _Opened(segmented)
+    opened = OpenedIndex(segmented)
     expected = [record_id for (_, record_id), _ in opened.ranked("富嶽")[2]]
     index = SearchIndex(segmented)
     walked: list[str] = []

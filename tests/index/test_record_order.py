@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
+from opened_index import OpenedIndex
 
 from tsunagu.index import Indexer, SearchIndex, SearchQuery
-from tsunagu.index.bitsets import BitsetFilter, Bitsets, SegmentCache
-from tsunagu.index.directory import IndexDirectory
-from tsunagu.index.query import compile_text
-from tsunagu.index.ranking import Ranking, rank_query
+from tsunagu.index.bitsets import SegmentCache
+from tsunagu.index.ranking import Ranking
 from tsunagu.index.record_order import DIRECT_READS, RecordOrder, rounded_keys
-from tsunagu.index.weighting import Weighting
 from tsunagu.records import Record
 
 COUNT = 420
@@ -49,44 +46,16 @@ def tied(tmp_path: Path, make: Callable[..., Record]) -> tuple[Path, list[Record
     return index_dir, [r for r in records if r.id not in deleted]
 
 
-class _Open:
-    def __init__(self, index_dir: Path, orders: RecordOrder) -> None:
-        directory = IndexDirectory(index_dir)
-        generation = directory.current()
-        assert generation is not None
-        self.ix = directory.open(generation)
-        self.searcher = self.ix.searcher(weighting=Weighting())
-        segments = SegmentCache()
-        self.bits = Bitsets(self.searcher, segments)
-        self.ranking = Ranking(self.searcher, segments.arrays, orders)
-        ids = self.searcher.reader().column_reader("id")
-        self.record_id: Callable[[int], str] = lambda d: str(ids[d])
-
-    def exhaustive(self, text: str) -> tuple[Any, int, list[tuple[tuple[float, str], int]]]:
-        """Whoosh scores every hit; sorted by ``(-round(score, 9), id)``."""
-        compiled = compile_text(text)
-        q = rank_query(compiled)
-        hits = self.bits.query(compiled)
-        top = self.searcher.search(q, limit=None, filter=BitsetFilter(hits)).top_n
-        keyed = [((-round(s, 9), self.record_id(d)), d) for s, d in top]
-        assert len(keyed) == hits.bit_count()
-        return q, hits, sorted(keyed)
-
-    def close(self) -> None:
-        self.searcher.close()
-        self.ix.close()
-
-
 @pytest.fixture
-def opened(tied: tuple[Path, list[Record]]) -> Iterator[_Open]:
-    found = _Open(tied[0], RecordOrder())
+def opened(tied: tuple[Path, list[Record]]) -> Iterator[OpenedIndex]:
+    found = OpenedIndex(tied[0], RecordOrder())
     assert len(found.searcher.leaf_searchers()) >= 3
     yield found
     found.close()
 
 
-def test_hundreds_of_ties_rank_as_whoosh_and_ids_order_them(opened: _Open) -> None:
-    q, hits, expected = opened.exhaustive("富嶽")
+def test_hundreds_of_ties_rank_as_whoosh_and_ids_order_them(opened: OpenedIndex) -> None:
+    q, hits, expected = opened.ranked("富嶽")
     scores = {key[0] for key, _ in expected}
     assert len(scores) == 2 and len(expected) > 2 * DIRECT_READS  # two groups of ties
     for count in (1, 20, 150, len(expected) // 2 + 3, len(expected) + 1):
@@ -96,8 +65,8 @@ def test_hundreds_of_ties_rank_as_whoosh_and_ids_order_them(opened: _Open) -> No
         assert opened.ranking.best(q, hits, 20, after) == expected[start : start + 20], start
 
 
-def test_ties_use_the_segments_id_order(opened: _Open) -> None:
-    q, hits, expected = opened.exhaustive("富嶽")
+def test_ties_use_the_segments_id_order(opened: OpenedIndex) -> None:
+    q, hits, expected = opened.ranked("富嶽")
     orders = RecordOrder()
     ranking = Ranking(opened.searcher, SegmentCache().arrays, orders)
     assert ranking.best(q, hits, 5) == expected[:5]
@@ -131,20 +100,20 @@ def test_orders_kept_across_a_reopen_still_rank_right(
 ) -> None:
     index_dir, _ = tied
     orders = RecordOrder()
-    before = _Open(index_dir, orders)
-    q, hits, _ = before.exhaustive("富嶽")
+    before = OpenedIndex(index_dir, orders)
+    q, hits, _ = before.ranked("富嶽")
     before.ranking.best(q, hits, 10)
     built = len(orders)
     before.close()
     assert built >= 1
     # Replace records of every segment: the rebuilt segment survives (with new deletions).
     Indexer(index_dir).update([(r.id, r) for r in _records(make)[:400:40]], seq=4)
-    after = _Open(index_dir, orders)
+    after = OpenedIndex(index_dir, orders)
     alive = {str(leaf.reader().segment().segment_id())
              for leaf, _ in after.searcher.leaf_searchers()}
     orders.keep_only(alive)
     assert 1 <= len(orders) <= built  # the untouched segment's order is kept
-    q, hits, expected = after.exhaustive("富嶽")
+    q, hits, expected = after.ranked("富嶽")
     for count in (1, 20, len(expected)):
         assert after.ranking.best(q, hits, count) == expected[:count]
     after.close()
