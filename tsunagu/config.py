@@ -57,10 +57,10 @@ class Settings:
     index_procs: int = dataclasses.field(default_factory=lambda: _default_index_procs())
     #: Empty pages in a row that carry a token before the list counts as a loop.
     max_empty_pages: int = 20
-    #: Fetch the next ListRecords page while the current one is stored (one request
-    #: in flight per source, so politeness is unchanged), and store pages on a writer
-    #: thread of their own (:mod:`tsunagu.store.writer`); ``False`` turns both off:
-    #: pages are fetched, parsed and stored one after the other in the run's thread.
+    #: Send the request for the next ListRecords page as soon as its token is read,
+    #: so the server answers while the current page is parsed and stored (still one
+    #: request at a time per host, and only when the host's pause has ended);
+    #: ``False``: each page is asked for once the one before it is stored.
     prefetch_pages: bool = True
     #: Validate every harvested page against the OAI-PMH schema and its records against
     #: their format's schema (``TSUNAGU_VALIDATE_ALL_PAGES``); otherwise only the first

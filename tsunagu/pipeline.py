@@ -8,6 +8,7 @@ change sequence. The CLI and the demo call these services; the site only reads.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Sequence
@@ -150,10 +151,12 @@ class Pipeline:
         stored: list[RawRecord] = []
         with OAIClient(source, self.settings) as client:
             client.identify()
-            for page, _params in client.list_records():
-                stored.extend(raw for raw in page.records if not raw.deleted)
-                if len(stored) >= limit:
-                    break
+            # closing(): a request sent ahead for the next page is let go at the break.
+            with contextlib.closing(client.list_records()) as pages:
+                for page, _params in pages:
+                    stored.extend(raw for raw in page.records if not raw.deleted)
+                    if len(stored) >= limit:
+                        break
         sample = stored[:limit]
         with self.store.db.transaction():
             kinds = self.store.raw.put_many(sample, None, skip_seen=False)

@@ -31,7 +31,6 @@ from tsunagu.harvester.transport import (
     HttpTransport,
     RetryPolicy,
     check_url,
-    decode_body,
     parse_retry_after,
 )
 
@@ -63,11 +62,6 @@ def test_retry_after_as_seconds_or_http_date() -> None:
     assert parse_retry_after("Wed, 25 Nov 2026 11:00:00 GMT", now=now) == 0.0
     assert parse_retry_after("soon", now=now) is None
     assert parse_retry_after(None) is None
-
-
-def test_undeclared_gzip_is_decoded() -> None:
-    assert decode_body(gzip.compress(b"<OAI-PMH/>")) == b"<OAI-PMH/>"
-    assert decode_body(b"<OAI-PMH/>") == b"<OAI-PMH/>"
 
 
 def test_503_with_retry_after_then_success(replay, settings: Settings) -> None:
@@ -246,18 +240,6 @@ def test_a_gzip_bomb_is_capped_on_its_decoded_size(
     assert len(server.seen) == 1  # too large is not retried
 
 
-def test_decoding_is_bounded_and_strict_about_broken_streams() -> None:
-    assert decode_body(gzip.compress(b"a") + gzip.compress(b"b")) == b"ab"  # two members
-    with pytest.raises(ResponseTooLargeError):
-        decode_body(zlib.compress(b"x" * 2000), limit=1999)
-    assert decode_body(zlib.compress(b"x" * 2000), limit=2000) == b"x" * 2000
-    with pytest.raises(TransportError, match="corrupt gzip"):
-        decode_body(gzip.compress(b"<OAI-PMH/>" * 100)[:-30])
-    with pytest.raises(TransportError, match="corrupt deflate"):
-        decode_body(b"not deflate at all", "deflate")
-    assert decode_body(b"x\x9cnot zlib") == b"x\x9cnot zlib"  # looks like zlib, is not
-
-
 def test_chunked_responses_are_read_and_a_cut_one_fails(settings: Settings) -> None:
     body = b"<record/>" * 3000
     with ScriptedServer(lambda seen: Answer(body=body, chunks=7)) as server, \
@@ -432,3 +414,84 @@ def test_an_iri_is_sent_as_a_uri(settings: Settings) -> None:
         transport.get(f"http://127.0.0.1:{server.port}/東京 archive/oai?set=版画", {"v": "1"})
     assert [seen.target for seen in server.seen] == [
         "/%E6%9D%B1%E4%BA%AC%20archive/oai?set=%E7%89%88%E7%94%BB&v=1"]
+
+
+def unpaused(settings: Settings) -> Settings:
+    return dataclasses.replace(settings, request_delay=0.0, request_delay_factor=0.0)
+
+
+def test_a_request_sent_ahead_is_read_later_as_the_first_attempt(settings: Settings) -> None:
+    with ScriptedServer(lambda seen: Answer(body=seen.target.encode())) as server, \
+            HttpTransport(unpaused(settings)) as transport:
+        flight = transport.send(server.url(), {"page": "1"})
+        assert flight is not None
+        assert transport.send(server.url(), {"page": "2"}) is None  # the host is held
+        time.sleep(0.05)
+        assert len(server.seen) == 1  # on the wire before it is read
+        assert transport.get(server.url(), {"page": "1"}, sent=flight).body == b"/oai?page=1"
+        assert transport.get(server.url(), {"page": "2"}).body == b"/oai?page=2"
+    assert transport.requests == 2 and server.connections == 1
+    assert [entry.status for entry in transport.log] == [200, 200]
+
+
+def test_an_answer_sent_ahead_that_asks_to_wait_is_waited_for(settings: Settings) -> None:
+    answers = [Answer(status=503, headers={"Retry-After": "3"}, body=b"busy"), Answer()]
+    waits: list[float] = []
+    with ScriptedServer(lambda seen: answers.pop(0)) as server, \
+            HttpTransport(unpaused(settings), sleep=waits.append) as transport:
+        flight = transport.send(server.url(), {"verb": "ListRecords"})
+        response = transport.get(server.url(), {"verb": "ListRecords"}, sent=flight)
+    assert response.body == b"<ok/>" and waits == [3.0] and len(server.seen) == 2
+
+
+def test_a_request_sent_ahead_on_a_connection_the_server_closed_is_sent_again(
+        settings: Settings) -> None:
+    waits: list[float] = []
+    with ScriptedServer(lambda seen: Answer(body=seen.target.encode(), close_after=True)
+                        ) as server, \
+            HttpTransport(unpaused(settings), sleep=waits.append) as transport:
+        transport.get(server.url(), {"page": "0"})
+        time.sleep(0.05)  # the server's close reaches the idle connection
+        flight = transport.send(server.url(), {"page": "1"})
+        assert transport.get(server.url(), {"page": "1"}, sent=flight).body == b"/oai?page=1"
+    assert waits == [] and server.connections == 2
+
+
+def test_a_request_sent_ahead_and_not_wanted_is_read_logged_and_let_go(
+        settings: Settings) -> None:
+    with ScriptedServer(lambda seen: Answer(body=seen.target.encode())) as server, \
+            HttpTransport(unpaused(settings)) as transport:
+        flight = transport.send(server.url(), {"page": "decoy"})
+        assert flight is not None
+        transport.abandon(flight)
+        assert transport.get(server.url(), {"page": "1"}).body == b"/oai?page=1"
+        with pytest.raises(ValueError, match="sent for"):  # not the request sent ahead
+            transport.get(server.url(), {"page": "2"},
+                          sent=transport.send(server.url(), {"page": "3"}))
+        assert transport.get(server.url(), {"page": "4"}).body == b"/oai?page=4"
+    assert [entry.query for entry in transport.log] == [
+        "page=decoy", "page=1", "page=3", "page=4"]
+    assert server.connections == 1  # answers read whole: the connection stayed usable
+
+
+def test_nothing_is_sent_ahead_to_a_host_the_guard_refuses(settings: Settings) -> None:
+    guarded = dataclasses.replace(unpaused(settings), allow_private_hosts=False)
+    with HttpTransport(guarded) as transport:
+        assert transport.send("http://127.0.0.1:9/oai", {"verb": "Identify"}) is None
+        with pytest.raises(BlockedAddressError):
+            transport.get("http://127.0.0.1:9/oai", {"verb": "Identify"})
+    assert transport.requests == 0
+
+
+def test_a_send_that_fails_is_the_first_attempt_and_retried(settings: Settings) -> None:
+    waits: list[float] = []
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with HttpTransport(unpaused(settings), sleep=waits.append,
+                       retry=RetryPolicy(attempts=2)) as transport:
+        flight = transport.send(f"http://127.0.0.1:{port}/oai", {"verb": "Identify"})
+        assert flight is not None and flight.error is not None
+        with pytest.raises(TransportError, match="Connect"):
+            transport.get(f"http://127.0.0.1:{port}/oai", {"verb": "Identify"}, sent=flight)
+    assert len(waits) == 1 and transport.requests == 2

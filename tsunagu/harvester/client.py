@@ -8,10 +8,8 @@ most the page in flight and a re-run resumes from the stored token.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Generator
 
 from tsunagu.config import Settings
 from tsunagu.errors import HarvestError, OAIError, TruncatedResponseError
@@ -23,7 +21,7 @@ from tsunagu.harvester.protocol import (
     parse_identify,
     parse_list_records,
 )
-from tsunagu.harvester.transport import HttpTransport, Response
+from tsunagu.harvester.transport import HttpTransport, InFlight, Response
 from tsunagu.records import Source
 from tsunagu.store.run_log import RequestEntry
 
@@ -80,7 +78,7 @@ class OAIClient:
         until: str | None = None,
         set_spec: str | None = None,
         token: str | None = None,
-    ) -> Iterator[tuple[RecordPage, dict[str, str]]]:
+    ) -> Generator[tuple[RecordPage, dict[str, str]], None, None]:
         """Yield ``(page, request params)`` for every page of one ListRecords list.
 
         Starts from ``token`` when resuming. An empty page that carries a token is
@@ -90,11 +88,11 @@ class OAIClient:
         empty_pages = 0
         params = self._first_params(from_, until, set_spec) if token is None else (
             token_params(token))
-        # The next page is fetched while this one is parsed and stored: still one request
-        # at a time per host, and checkpoints name stored pages only. It is asked for as
-        # soon as its token is read by pattern from the end of this page's body, so the
-        # fetch overlaps the parse too; the parsed token decides, and the answer to a
-        # token misread is dropped.
+        # The next page is asked for while this one is parsed and stored: still one
+        # request at a time per host, and checkpoints name stored pages only. It is asked
+        # for as soon as its token is read by pattern from the end of this page's body,
+        # so the server's work overlaps the parse too; the parsed token decides, and a
+        # request for a token misread is let go unread.
         ahead = _Ahead(self, self._settings.prefetch_pages)
         try:
             response = self.request(params)
@@ -114,7 +112,7 @@ class OAIClient:
                     return
                 empty_pages = empty_pages + 1 if not page.records else 0
                 params = next_params
-                response = ahead.take(next_params) or self.request(params)
+                response = ahead.take(params)
         finally:
             ahead.close()
 
@@ -169,9 +167,10 @@ class OAIClient:
             params["set"] = set_spec
         return params
 
-    def request(self, params: dict[str, str]) -> Response:
-        """One OAI-PMH request; an HTTP error without an OAI error in the body raises."""
-        response = self._transport.get(self.source.base_url, params)
+    def request(self, params: dict[str, str], *, sent: InFlight | None = None) -> Response:
+        """One OAI-PMH request (``sent`` ahead, if given); an HTTP error without an OAI
+        error in the body raises."""
+        response = self._transport.get(self.source.base_url, params, sent=sent)
         if response.status >= 400 and b"<error" not in response.body[:4096]:
             # OAI errors may come with any status (Zenodo uses 422): only a body
             # without an OAI error is an HTTP failure.
@@ -188,56 +187,50 @@ def token_params(token: str) -> dict[str, str]:
 
 
 class _Ahead:
-    """The one request a ListRecords loop may have in flight for its next page.
+    """The one request a ListRecords loop may have sent ahead for its next page.
 
-    It goes through the transport's full retry policy, like any request (a wait
-    the server asks for is honoured, also when the token was a guess).
+    It is sent on the wire at once (no thread: the server answers while this page
+    is parsed and stored, and the answer waits in the socket until it is read),
+    if the host may be asked now; otherwise the page is asked for when it is
+    needed. Its answer is the first attempt of the transport's full retry policy
+    (a wait the server asks for is honoured, also when the token was a guess).
     """
 
     def __init__(self, client: OAIClient, enabled: bool) -> None:
         self._client = client
-        self._pool = (ThreadPoolExecutor(max_workers=1, thread_name_prefix="oai-prefetch")
-                      if enabled else None)
-        #: (what was asked for, the answer to come)
-        self._pending: tuple[dict[str, str], Future[Response]] | None = None
+        self._enabled = enabled
+        self._pending: InFlight | None = None
 
     def guess(self, body: bytes, seen: set[str]) -> None:
         """Ask for the page after ``body`` by the token read from its end, if any."""
-        if self._pool is None:
+        if not self._enabled:
             return
         token, _size = repair.token_by_pattern(
             body[-TOKEN_TAIL:].decode("utf-8", errors="replace"))
         if token is not None and token not in seen:
-            self._start(token_params(token))
+            self._send(token_params(token))
 
     def fetch(self, params: dict[str, str] | None) -> None:
-        """Ask for ``params`` unless a request (right or wrong) is in flight already."""
-        if self._pool is not None and self._pending is None and params is not None:
-            self._start(params)
+        """Ask for ``params`` unless a request (right or wrong) is out already."""
+        if self._enabled and self._pending is None and params is not None:
+            self._send(params)
 
-    def take(self, params: dict[str, str]) -> Response | None:
-        """The response for ``params`` if that is what was asked for; ``None``: ask again."""
-        if self._pending is None:
-            return None
-        (asked, pending), self._pending = self._pending, None
-        if asked == params:
-            return pending.result()
-        with contextlib.suppress(Exception):  # a token misread: its answer is dropped
-            pending.result()
-        return None
+    def take(self, params: dict[str, str]) -> Response:
+        """The response for ``params``: the answer to the request sent ahead if that is
+        what it asked for (a token misread: that request is let go), else asked now."""
+        pending, self._pending = self._pending, None
+        if pending is not None and pending.asked[1] != params:
+            self._client.transport.abandon(pending)
+            pending = None
+        return self._client.request(params, sent=pending)
 
     def close(self) -> None:
         if self._pending is not None:
-            _asked, pending = self._pending
-            pending.cancel()
-            with contextlib.suppress(Exception):
-                pending.result()
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
+            pending, self._pending = self._pending, None
+            self._client.transport.abandon(pending)
 
-    def _start(self, params: dict[str, str]) -> None:
-        assert self._pool is not None
-        self._pending = (params, self._pool.submit(self._client.request, params))
+    def _send(self, params: dict[str, str]) -> None:
+        self._pending = self._client.transport.send(self._client.source.base_url, params)
 
 
 __all__ = ["OAIClient", "OAIError"]

@@ -23,6 +23,7 @@ import ssl
 import threading
 import urllib.request
 from collections.abc import Mapping
+from typing import NoReturn
 from urllib.parse import unquote, urlsplit
 
 from tsunagu.config import Settings
@@ -71,6 +72,26 @@ def failure(url: str, exc: BaseException, phase: str) -> TransportError:
     return TransportError(f"request to {url} failed: {kind}: {exc}")
 
 
+@dataclasses.dataclass(frozen=True)
+class Sent:
+    """A GET on the wire whose answer is still to be read (:meth:`Connections.receive`)."""
+
+    origin: Origin
+    proxy: Proxy | None
+    url: str
+    target: str
+    headers: Mapping[str, str]
+    connection: http.client.HTTPConnection | None
+    reused: bool  # on a kept-alive connection, which the server may have closed
+
+
+def _raise_failure(url: str, exc: BaseException) -> NoReturn:
+    """Raise ``exc`` as the :class:`TransportError` of a request, if it is a network failure."""
+    if isinstance(exc, FAILURES):
+        raise failure(url, exc, "Read") from exc
+    raise exc
+
+
 class Connections:
     """Kept-alive connections by origin, proxies, TLS and cookies for one transport."""
 
@@ -90,11 +111,10 @@ class Connections:
         for connection in idle:
             connection.close()
 
-    def open(self, url: str, headers: Mapping[str, str]
-             ) -> tuple[Origin, http.client.HTTPConnection, http.client.HTTPResponse]:
+    def send(self, url: str, headers: Mapping[str, str]) -> Sent:
         """Send a GET of the full ``url`` with ``headers`` (plus cookies and the proxy's
-        login) and read the response's head; the body is the caller's to read, then
-        :meth:`release` the connection (or close it)."""
+        login), on a kept-alive connection if there is one; the answer is read by
+        :meth:`receive`, which may come later (the request is on the wire meanwhile)."""
         parts = urlsplit(url)
         scheme, host = parts.scheme, parts.hostname or ""
         origin = (scheme, host, parts.port or (443 if scheme == "https" else 80))
@@ -103,37 +123,47 @@ class Connections:
             (parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
         if len(self._cookies) or (proxy is not None and proxy.headers and scheme == "http"):
             headers = self._extra_headers(url, headers, proxy if scheme == "http" else None)
-        connection, response = self._begin(origin, proxy, url, target, headers)
-        return origin, connection, response
+        with self._pool_lock:
+            connection = self._idle.pop(origin, None)
+        if connection is not None:
+            try:
+                connection.request("GET", target, headers=headers)
+                return Sent(origin, proxy, url, target, headers, connection, reused=True)
+            except BaseException as exc:
+                connection.close()
+                if not isinstance(exc, STALE):
+                    _raise_failure(url, exc)
+                logger.debug("%s: kept-alive connection closed by the server", url)
+        return self._send_fresh(Sent(origin, proxy, url, target, headers, None, reused=False))
+
+    def receive(self, sent: Sent) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+        """Read the head of the answer to ``sent``; if the server had closed the kept-alive
+        connection it went on, the request is sent once more on a fresh one."""
+        connection = sent.connection
+        assert connection is not None
+        try:
+            return connection, connection.getresponse()
+        except BaseException as exc:
+            connection.close()
+            if not (sent.reused and isinstance(exc, STALE)):
+                _raise_failure(sent.url, exc)
+            logger.debug("%s: kept-alive connection closed by the server", sent.url)
+        again = self._send_fresh(dataclasses.replace(sent, connection=None, reused=False))
+        return self.receive(again)
 
     def remember_cookies(self, response: http.client.HTTPResponse, url: str) -> None:
         """Keep the cookies ``response`` sets, for the later requests."""
         self._cookies.extract_cookies(response, urllib.request.Request(url))
 
-    def _begin(self, origin: Origin, proxy: Proxy | None, url: str, target: str,
-               headers: Mapping[str, str],
-               ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
-        """Send the request and read the response head, on a kept-alive connection if
-        there is one; if the server had closed it, once more on a fresh one."""
-        with self._pool_lock:
-            connection = self._idle.pop(origin, None)
-        reused = connection is not None
-        for _ in range(2):
-            if connection is None:
-                connection = self._connect(origin, proxy, url)
-            try:
-                connection.request("GET", target, headers=headers)
-                return connection, connection.getresponse()
-            except BaseException as exc:
-                connection.close()
-                if reused and isinstance(exc, STALE):
-                    logger.debug("%s: kept-alive connection closed by the server", url)
-                    connection, reused = None, False
-                    continue
-                if isinstance(exc, FAILURES):
-                    raise failure(url, exc, "Read") from exc
-                raise
-        raise AssertionError("unreachable")  # pragma: no cover
+    def _send_fresh(self, sent: Sent) -> Sent:
+        """``sent``'s request on a new connection."""
+        connection = self._connect(sent.origin, sent.proxy, sent.url)
+        try:
+            connection.request("GET", sent.target, headers=sent.headers)
+        except BaseException as exc:
+            connection.close()
+            _raise_failure(sent.url, exc)
+        return dataclasses.replace(sent, connection=connection)
 
     def _connect(self, origin: Origin, proxy: Proxy | None,
                  url: str) -> http.client.HTTPConnection:

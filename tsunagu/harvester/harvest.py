@@ -25,8 +25,8 @@ the parts are listed left to right, each page checkpointed with its part.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import functools
 import logging
 import time
 from collections.abc import Sequence
@@ -62,7 +62,6 @@ from tsunagu.harvester.windows import (
 )
 from tsunagu.records import Source
 from tsunagu.store import Checkpoint, HarvestRun, Store, utc_now
-from tsunagu.store.writer import WriteBehind
 
 __all__ = ["Progress", "ProgressHook", "harvest_source"]
 
@@ -355,11 +354,12 @@ class _Run:
     def _list(self, part: Window, set_spec: str | None, token: str | None,
               end: tuple[Checkpoint, str | None]) -> None:
         self.sent_token = token
-        # Pages are stored in order on a writer thread while the next ones are fetched
-        # and parsed; leaving the block waits until every page handed over is stored.
-        with WriteBehind(self.store.db, background=self.settings.prefetch_pages) as writer:
-            for page, params in self.oai.list_records(from_=part.from_, until=part.until,
-                                                       set_spec=set_spec, token=token):
+        # closing(): if storing a page fails, the request sent ahead for the next one
+        # is let go at once (its host is held while it is out).
+        pages = self.oai.list_records(from_=part.from_, until=part.until, set_spec=set_spec,
+                                      token=token)
+        with contextlib.closing(pages):
+            for page, params in pages:
                 mark = None
                 if page.token is not None:
                     checkpoint = Checkpoint(self.source.id, self.run_id, part.from_,
@@ -367,11 +367,9 @@ class _Run:
                 else:
                     checkpoint, mark = dataclasses.replace(end[0], pages=self.pages + 1), end[1]
                 self.pages = checkpoint.pages
-                writer.submit(functools.partial(self.pages_store.store_page, page, params,
-                                                checkpoint, mark))
-                if self.conformance.wanted(page):  # warnings only, on the writer thread
-                    writer.submit(functools.partial(self.conformance.record, self.run_id,
-                                                    self.oai.last_body, page))
+                self.pages_store.store_page(page, params, checkpoint, mark)
+                if self.conformance.wanted(page):  # warnings only
+                    self.conformance.record(self.run_id, self.oai.last_body, page)
                 self.sent_token = page.token
                 if time.monotonic() > self.deadline:
                     raise DeadlineExceededError(

@@ -36,14 +36,37 @@ class HostGates:
     @contextlib.contextmanager
     def turn(self, host: str) -> Iterator[None]:
         """Hold ``host`` for one request, after waiting for its pause to end."""
+        started = self.acquire(host)
+        try:
+            yield
+        finally:
+            self.release(host, started)
+
+    def acquire(self, host: str) -> float:
+        """Take ``host`` for a request once its pause has ended; when that was."""
         lock = self._lock(host)
-        with lock:
+        lock.acquire()
+        try:
             wait = self._next.get(host, 0.0) - self._clock()
             if wait > 0:
                 self._sleep(wait)
-            started = self._clock()
-            try:
-                yield
-            finally:
-                ended = self._clock()
-                self._next[host] = ended + max(self.delay, self.factor * (ended - started))
+        except BaseException:
+            lock.release()
+            raise
+        return self._clock()
+
+    def try_acquire(self, host: str) -> float | None:
+        """Take ``host`` now if nobody holds it and its pause has ended; else ``None``."""
+        lock = self._lock(host)
+        if not lock.acquire(blocking=False):
+            return None
+        if self._next.get(host, 0.0) > self._clock():
+            lock.release()
+            return None
+        return self._clock()
+
+    def release(self, host: str, started: float) -> None:
+        """Give ``host`` back after a request begun at ``started``; its pause starts now."""
+        ended = self._clock()
+        self._next[host] = ended + max(self.delay, self.factor * (ended - started))
+        self._lock(host).release()

@@ -35,6 +35,7 @@ blocking the run, and no wait may pass the run's deadline; a transient status
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import email.utils
 import http.client
@@ -44,7 +45,6 @@ import random
 import socket
 import threading
 import time
-import zlib
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from urllib.parse import quote, unquote_plus, urlencode, urljoin, urlsplit
@@ -57,7 +57,8 @@ from tsunagu.errors import (
     SourceParkedError,
     TransportError,
 )
-from tsunagu.harvester.connections import FAILURES, Connections, failure
+from tsunagu.harvester.bodies import decode_body
+from tsunagu.harvester.connections import FAILURES, Connections, Sent, failure
 from tsunagu.harvester.politeness import HostGates
 from tsunagu.store.run_log import RequestEntry
 
@@ -81,6 +82,19 @@ class Response:
     status: int
     headers: Mapping[str, str]
     body: bytes
+
+
+@dataclasses.dataclass
+class InFlight:
+    """A request :meth:`HttpTransport.send` sent ahead; its host is held until it is read."""
+
+    asked: tuple[str, dict[str, str]]  # (url, params)
+    netloc: str
+    started: float  # time.monotonic() when the host was taken
+    query: str  # for the request log
+    at: str
+    sent: Sent | None = None
+    error: TransportError | None = None  # sending failed: the first attempt's failure
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,53 +148,6 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def decode_body(body: bytes, encoding: str = "", *, limit: int | None = None) -> bytes:
-    """Undo gzip/deflate, announced (``encoding``, the ``Content-Encoding``) or not.
-
-    The magic bytes decide (gzip, zlib); an announced ``deflate`` without a zlib
-    header is raw deflate. At most ``limit`` bytes come out: more is a
-    :class:`ResponseTooLargeError`.
-    """
-    if body[:2] == b"\x1f\x8b":
-        try:
-            return _inflate(body, 16 + zlib.MAX_WBITS, limit)
-        except zlib.error as exc:
-            raise TransportError(f"corrupt gzip body: {exc}") from exc
-    announced = encoding.strip().lower() == "deflate"
-    if body[:1] == b"\x78" and len(body) > 2 and (body[0] * 256 + body[1]) % 31 == 0:
-        try:
-            return _inflate(body, zlib.MAX_WBITS, limit)
-        except zlib.error:
-            if not announced:
-                return body  # not zlib after all: a body that happens to start so
-    if announced and body:
-        try:
-            return _inflate(body, -zlib.MAX_WBITS, limit)
-        except zlib.error as exc:
-            raise TransportError(f"corrupt deflate body: {exc}") from exc
-    return body
-
-
-def _inflate(data: bytes, wbits: int, limit: int | None) -> bytes:
-    """Decompress every gzip member (or the one zlib/deflate stream) of ``data``."""
-    pieces: list[bytes] = []
-    size = 0
-    while data:
-        inflater = zlib.decompressobj(wbits)
-        # max_length 0 means "no limit": one byte more than the room left shows excess.
-        piece = inflater.decompress(data, 0 if limit is None else limit - size + 1)
-        size += len(piece)
-        if limit is not None and size > limit:
-            raise ResponseTooLargeError(f"the decoded body exceeds {limit} bytes")
-        if not inflater.eof:
-            raise zlib.error("the compressed stream ends early")
-        pieces.append(piece)
-        data = inflater.unused_data if wbits > zlib.MAX_WBITS else b""
-        if data[:2] != b"\x1f\x8b":
-            break  # trailing bytes after the last gzip member are ignored
-    return b"".join(pieces)
-
-
 def _with_query(url: str, params: Mapping[str, str] | None) -> str:
     """``url`` with ``params`` added; its fragment dropped, an IRI made a URI (the host
     in IDNA, the rest percent-encoded: a request line is ASCII)."""
@@ -223,7 +190,7 @@ class HttpTransport:
         self.deadline: float | None = None
         #: Requests made since the log was last drained.
         self.log: list[RequestEntry] = []
-        self._log_lock = threading.Lock()  # a prefetching client logs from a second thread
+        self._log_lock = threading.Lock()  # transports may be shared by threads
         self.requests = 0
         self._headers = {
             "User-Agent": settings.user_agent,
@@ -264,20 +231,45 @@ class HttpTransport:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def send(self, url: str, params: Mapping[str, str]) -> InFlight | None:
+        """Ask now for what ``get(url, params, sent=...)`` will read later, if the host
+        may be asked now (nobody else is asking it and its pause has ended); ``None``
+        otherwise. Meanwhile the host is held, as during any request: hand the result
+        to :meth:`get` or :meth:`abandon`."""
+        parts = urlsplit(url)
+        try:
+            self._guard(url, parts.scheme, parts.netloc)
+        except TransportError:
+            return None  # get() meets the refusal again, and raises it
+        return self._send(url, parts.netloc, params, wait=False)
+
+    def abandon(self, flight: InFlight) -> None:
+        """Let go of a request sent ahead whose answer is not wanted. The answer is still
+        read (and dropped, failures too): the request ends before the caller goes on,
+        and the connection stays usable."""
+        with contextlib.suppress(TransportError):
+            self._receive(flight)
+
     def get(self, url: str, params: Mapping[str, str], *,
-            attempts: int | None = None) -> Response:
+            attempts: int | None = None, sent: InFlight | None = None) -> Response:
         """GET ``url`` with ``params``, retrying transient failures (``attempts`` in all).
 
         Returns the response for 4xx/5xx statuses that are not retried, and for a
         retried status whose body carries an OAI error (OAI-PMH errors often come
         with such statuses and must be read from the body); a retried status that
-        outlasts the attempts is a :class:`TransportError`.
+        outlasts the attempts is a :class:`TransportError`. With ``sent`` (from
+        :meth:`send`, for the same ``url`` and ``params``) its answer is the first
+        attempt.
         """
+        if sent is not None and sent.asked != (url, dict(params)):
+            self.abandon(sent)
+            raise ValueError(f"get() of {params} given a request sent for {sent.asked[1]}")
         policy = self._retry
         attempts = attempts or policy.attempts
         for attempt in range(1, attempts + 1):
+            first, sent = sent, None  # the request sent ahead is the first attempt only
             try:
-                response = self._get_following_redirects(url, params)
+                response = self._get_following_redirects(url, params, first)
             except TransportError as exc:
                 if isinstance(exc, (BlockedAddressError, ResponseTooLargeError)) or (
                     attempt == attempts
@@ -311,13 +303,17 @@ class HttpTransport:
         delay: float = min(policy.max_delay, policy.base_delay * 2 ** (attempt - 1))
         return delay * (0.5 + random.random() / 2)  # noqa: S311 - jitter, not crypto
 
-    def _get_following_redirects(self, url: str, params: Mapping[str, str]) -> Response:
+    def _get_following_redirects(self, url: str, params: Mapping[str, str],
+                                 sent: InFlight | None) -> Response:
         current = url
         query: Mapping[str, str] | None = params
         for _ in range(MAX_REDIRECTS + 1):
             parts = urlsplit(current)
             self._guard(current, parts.scheme, parts.netloc)
-            response = self._get_once(current, parts.netloc, query)
+            flight = sent or self._send(current, parts.netloc, query, wait=True)
+            assert flight is not None
+            sent = None
+            response = self._receive(flight)
             if response.status in (301, 302, 303, 307, 308) and "location" in response.headers:
                 current = urljoin(current, response.headers["location"])
                 query = None  # the Location carries the full URL
@@ -335,29 +331,50 @@ class HttpTransport:
         check_url(url, allow_private=self._settings.allow_private_hosts)
         self._guarded[key] = time.monotonic()
 
-    def _get_once(self, url: str, netloc: str, params: Mapping[str, str] | None) -> Response:
+    def _send(self, url: str, netloc: str, params: Mapping[str, str] | None, *,
+              wait: bool) -> InFlight | None:
+        """Take the host (waiting for its turn, or only if free now) and send the GET."""
+        started = self._gates.acquire(netloc) if wait else self._gates.try_acquire(netloc)
+        if started is None:
+            return None
         with self._log_lock:
             self.requests += 1
-        at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         query = "&".join(f"{k}={v}" for k, v in (params or {}).items()) or urlsplit(url).query
-        started = time.monotonic()
-        with self._gates.turn(netloc):
-            try:
-                response = self._fetch(_with_query(url, params))
-            except TransportError as exc:
-                self._append(RequestEntry(at, query, None, 0,
-                                             int((time.monotonic() - started) * 1000),
-                                             str(exc)[:300]))
-                raise
-        self._append(RequestEntry(at, query, response.status, len(response.body),
-                                     int((time.monotonic() - started) * 1000)))
+        flight = InFlight((url, dict(params or {})), netloc, started, query,
+                          datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        try:
+            flight.sent = self._connections.send(_with_query(url, params), self._headers)
+        except TransportError as exc:
+            flight.error = exc  # the attempt's failure, raised when it is read
+        except BaseException:
+            self._gates.release(netloc, started)
+            raise
+        return flight
+
+    def _receive(self, flight: InFlight) -> Response:
+        """Read the answer to ``flight`` and give its host back."""
+        try:
+            if flight.error is not None:
+                raise flight.error
+            assert flight.sent is not None
+            response = self._fetch(flight.sent)
+        except TransportError as exc:
+            self._append(RequestEntry(flight.at, flight.query, None, 0,
+                                      int((time.monotonic() - flight.started) * 1000),
+                                      str(exc)[:300]))
+            raise
+        finally:
+            self._gates.release(flight.netloc, flight.started)
+        self._append(RequestEntry(flight.at, flight.query, response.status, len(response.body),
+                                  int((time.monotonic() - flight.started) * 1000)))
         return response
 
-    def _fetch(self, url: str) -> Response:
-        """One GET of the full ``url``: the response read whole, within its caps."""
-        limit = self._settings.max_response_bytes
+    def _fetch(self, sent: Sent) -> Response:
+        """The answer to ``sent``, read whole within its caps (the deadline counts from
+        when reading begins)."""
+        url, limit = sent.url, self._settings.max_response_bytes
         deadline = time.monotonic() + self._settings.response_deadline
-        origin, connection, response = self._connections.open(url, self._headers)
+        connection, response = self._connections.receive(sent)
         try:
             chunks: list[bytes] = []
             size = 0
@@ -383,7 +400,7 @@ class HttpTransport:
         if response.will_close:
             connection.close()
         else:
-            self._connections.release(origin, connection)
+            self._connections.release(sent.origin, connection)
         found = {name.lower(): value for name, value in response.getheaders()}
         if "set-cookie" in found:
             self._connections.remember_cookies(response, url)
