@@ -30,29 +30,8 @@ from tsunagu.errors import (
 from tsunagu.harvester.transport import (
     HttpTransport,
     RetryPolicy,
-    check_url,
     parse_retry_after,
 )
-
-
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1/oai", "http://localhost:8080/oai", "http://10.1.2.3/oai",
-    "http://192.168.0.10/oai", "http://169.254.169.254/latest/meta-data", "http://[::1]/oai",
-    "http://0.0.0.0/",
-])
-def test_private_and_loopback_addresses_are_refused_by_default(url: str) -> None:
-    with pytest.raises(BlockedAddressError, match="TSUNAGU_ALLOW_PRIVATE_HOSTS"):
-        check_url(url, allow_private=False)
-
-
-@pytest.mark.parametrize("url", ["ftp://example.org/", "file:///etc/passwd", "oai", "http://"])
-def test_non_http_urls_are_refused(url: str) -> None:
-    with pytest.raises(BlockedAddressError):
-        check_url(url, allow_private=True)
-
-
-def test_private_hosts_allowed_when_configured() -> None:
-    check_url("http://127.0.0.1:9/oai", allow_private=True)
 
 
 def test_retry_after_as_seconds_or_http_date() -> None:
@@ -151,10 +130,10 @@ def test_the_response_deadline_is_read_from_the_environment() -> None:
 
 
 class _Resolver:
-    """``socket.getaddrinfo`` for made-up host names: the SSRF guard's question gets
-    ``answers[host]``, the connection itself goes to 127.0.0.1 (the test server)."""
+    """``socket.getaddrinfo`` for made-up host names: ``answers[host]`` (a list: one
+    answer per question, the last one repeated), every question logged."""
 
-    def __init__(self, answers: dict[str, str]) -> None:
+    def __init__(self, answers: dict[str, list[str]]) -> None:
         self.answers = answers
         self.asked: list[str] = []
         self._real = socket.getaddrinfo
@@ -163,17 +142,34 @@ class _Resolver:
                  proto: int = 0, flags: int = 0) -> list[Any]:
         if host not in self.answers:
             return self._real(host, port, family, type, proto, flags)
-        if proto == socket.IPPROTO_TCP:  # check_url
-            self.asked.append(host)
-            return [(socket.AF_INET, socket.SOCK_STREAM, proto, "",
-                     (self.answers[host], port))]
-        return self._real("127.0.0.1", port, family, type, proto, flags)
+        self.asked.append(host)
+        answers = self.answers[host]
+        address = answers.pop(0) if len(answers) > 1 else answers[0]
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+
+class _Network:
+    """``socket.create_connection`` that reaches made-up public addresses on 127.0.0.1
+    (this machine has no other network); every address connected to is logged."""
+
+    def __init__(self, public: set[str]) -> None:
+        self.public = public
+        self.reached: list[str] = []
+        self._real = socket.create_connection
+
+    def __call__(self, address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+        self.reached.append(address[0])
+        host = "127.0.0.1" if address[0] in self.public else address[0]
+        return self._real((host, address[1]), *args, **kwargs)
 
 
 def test_the_guard_resolves_a_host_once_per_run_and_checks_every_new_host(
         replay, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    resolver = _Resolver({"oai.example.org": "93.184.216.34", "inside.example.org": "10.0.0.7"})
+    resolver = _Resolver({"oai.example.org": ["93.184.216.34"],
+                          "inside.example.org": ["10.0.0.7"]})
+    network = _Network({"93.184.216.34"})
     monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    monkeypatch.setattr(socket, "create_connection", network)
     target = replay(lambda query: (200, {}, b"<ok/>"))
     port = target.url.split(":")[2].split("/")[0]
     hop = replay(lambda query: (302, {"Location": f"http://inside.example.org:{port}/oai"}, b""))
@@ -184,12 +180,31 @@ def test_the_guard_resolves_a_host_once_per_run_and_checks_every_new_host(
             response = transport.get(f"http://oai.example.org:{port}/oai",
                                      {"verb": "ListRecords", "resumptionToken": token})
             assert response.body == b"<ok/>"
-        assert resolver.asked == ["oai.example.org"]  # three requests, one resolution
+        # Three requests: the guard's question once, and once per connection opened
+        # (the replay server closes each: HTTP/1.0).
+        assert resolver.asked.count("oai.example.org") == 1 + len(network.reached)
+        assert set(network.reached) == {"93.184.216.34"}  # the address checked
         # A redirect to a host not seen yet is resolved and refused (private address).
         with pytest.raises(BlockedAddressError, match=r"10\.0\.0\.7"):
             transport.get(f"http://oai.example.org:{hop_port}/oai", {"verb": "Identify"})
-        assert resolver.asked == ["oai.example.org", "oai.example.org", "inside.example.org"]
+        assert resolver.asked[-1] == "inside.example.org"
     assert [entry.status for entry in transport.log] == [200, 200, 200, 302]
+    assert "10.0.0.7" not in network.reached
+
+
+def test_a_dns_answer_that_changes_after_the_check_is_not_connected_to(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    # DNS rebinding: public when the guard asks, loopback when the connection is made.
+    with ScriptedServer(lambda seen: Answer()) as server:
+        resolver = _Resolver({"rebind.example.org": ["93.184.216.34", "127.0.0.1"]})
+        network = _Network({"93.184.216.34"})
+        monkeypatch.setattr(socket, "getaddrinfo", resolver)
+        monkeypatch.setattr(socket, "create_connection", network)
+        public = dataclasses.replace(settings, allow_private_hosts=False)
+        with HttpTransport(public, sleep=lambda s: None) as transport, \
+                pytest.raises(BlockedAddressError, match=r"127\.0\.0\.1"):
+            transport.get(f"http://rebind.example.org:{server.port}/oai", {"verb": "Identify"})
+        assert server.seen == [] and network.reached == []
 
 
 # -- the wire: http.client underneath (real servers on 127.0.0.1) -------------------

@@ -5,11 +5,11 @@ inside this package; it hands
 :class:`~tsunagu.records.RawRecord` values and stored runs to the rest.
 """
 
+from tsunagu.harvester.addresses import check_url
 from tsunagu.harvester.client import OAIClient
 from tsunagu.harvester.deletions import PageHook, approve, reject
 from tsunagu.harvester.harvest import Progress, harvest_source
 from tsunagu.harvester.politeness import HostGates
-from tsunagu.harvester.transport import check_url
 
 __all__ = ["HostGates", "OAIClient", "PageHook", "Progress", "approve", "check_url",
            "harvest_source", "reject"]

@@ -19,15 +19,17 @@ import http.client
 import http.cookiejar
 import logging
 import os
+import socket
 import ssl
 import threading
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import NoReturn
 from urllib.parse import unquote, urlsplit
 
 from tsunagu.config import Settings
 from tsunagu.errors import ConfigError, TransportError
+from tsunagu.harvester.addresses import resolve
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +92,21 @@ def _raise_failure(url: str, exc: BaseException) -> NoReturn:
     if isinstance(exc, FAILURES):
         raise failure(url, exc, "Read") from exc
     raise exc
+
+
+def _pinned(addresses: list[tuple[int, str]]) -> Callable[..., socket.socket]:
+    """A ``socket.create_connection`` for http.client that ignores the host it is
+    given and tries ``addresses`` (checked already) in turn."""
+    def create(address: tuple[str, int], timeout: float | None = None,
+               source_address: tuple[str, int] | None = None) -> socket.socket:
+        failure: OSError | None = None
+        for _family, ip in addresses:
+            try:
+                return socket.create_connection((ip, address[1]), timeout, source_address)
+            except OSError as exc:
+                failure = exc
+        raise failure or OSError(f"no address to connect to for {address[0]}")
+    return create
 
 
 class Connections:
@@ -180,6 +197,9 @@ class Connections:
         else:
             connection = http.client.HTTPConnection(*address, timeout=timeout)
         try:
+            if proxy is None:  # to the addresses checked, not to a second DNS answer
+                pinned = resolve(host, port, allow_private=self._settings.allow_private_hosts)
+                connection._create_connection = _pinned(pinned)  # type: ignore[attr-defined]
             connection.connect()
             connection.sock.settimeout(self._settings.read_timeout)
         except FAILURES as exc:

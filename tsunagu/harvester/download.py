@@ -12,7 +12,8 @@ from urllib.parse import unquote, urlsplit
 
 from tsunagu.config import Settings
 from tsunagu.errors import TransportError
-from tsunagu.harvester.transport import HttpTransport, check_url
+from tsunagu.harvester.addresses import check_url
+from tsunagu.harvester.transport import HttpTransport
 
 
 @dataclasses.dataclass(frozen=True)

@@ -25,8 +25,9 @@ from tsunagu.errors import (
     ResponseFormatError,
     SourceParkedError,
 )
+from tsunagu.harvester.addresses import check_url
 from tsunagu.harvester.protocol import Identity, parse_identify, parse_xml, raise_for_oai_error
-from tsunagu.harvester.transport import HttpTransport, check_url
+from tsunagu.harvester.transport import HttpTransport
 from tsunagu.records import Source
 
 #: ListSets pages followed at most (a repository with thousands of sets is cut short).

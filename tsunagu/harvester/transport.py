@@ -39,10 +39,8 @@ import contextlib
 import dataclasses
 import email.utils
 import http.client
-import ipaddress
 import logging
 import random
-import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -57,6 +55,7 @@ from tsunagu.errors import (
     SourceParkedError,
     TransportError,
 )
+from tsunagu.harvester.addresses import check_url
 from tsunagu.harvester.bodies import decode_body
 from tsunagu.harvester.connections import FAILURES, Connections, Sent, failure
 from tsunagu.harvester.politeness import HostGates
@@ -105,31 +104,6 @@ class RetryPolicy:
     base_delay: float = 1.0
     max_delay: float = 30.0
     max_retry_after: float = 120.0
-
-
-def check_url(url: str, *, allow_private: bool) -> None:
-    """Refuse URLs that are not http(s) or that resolve to a non-public address.
-
-    Private, loopback, link-local, multicast, reserved and unspecified addresses
-    are refused unless ``allow_private`` (``TSUNAGU_ALLOW_PRIVATE_HOSTS=1``).
-    """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BlockedAddressError(f"not an http(s) URL: {url!r}", field="url")
-    if allow_private:
-        return
-    try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as exc:
-        raise TransportError(f"cannot resolve {parts.hostname!r}: {exc}", field="url") from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global or address.is_multicast:
-            raise BlockedAddressError(
-                f"{parts.hostname} resolves to the non-public address {address}; set "
-                "TSUNAGU_ALLOW_PRIVATE_HOSTS=1 to allow private and loopback hosts",
-                field="url",
-            )
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:

@@ -21,9 +21,9 @@ from tsunagu.feeds import (
     read_table,
     rows_to_records,
 )
+from tsunagu.harvester.addresses import check_url
 from tsunagu.harvester.download import Download, download
 from tsunagu.harvester.probe import RepositoryProbe, probe_repository
-from tsunagu.harvester.transport import check_url
 from tsunagu.institutions.access import managed_source
 from tsunagu.institutions.sandbox import forget_sandbox
 from tsunagu.mappings import list_supported_prefixes
