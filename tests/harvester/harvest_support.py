@@ -9,6 +9,7 @@ run together. ``conftest.py`` keeps only the fixtures (and imports from here).
 
 from __future__ import annotations
 
+import dataclasses
 import http.server
 import threading
 from collections.abc import Callable, Sequence
@@ -68,6 +69,29 @@ class ReplayServer:
 def zenodo(name: str) -> bytes:
     """The recorded Zenodo response body called ``name``."""
     return (ZENODO / name).read_bytes()
+
+
+@dataclasses.dataclass(frozen=True)
+class Recorded:
+    """One recorded Zenodo interaction (``zenodo/INDEX.tsv``): what was asked, what came."""
+
+    name: str  # the body's file name
+    status: int
+    headers: dict[str, str]  # Content-Type and Retry-After as recorded
+    query: dict[str, str]  # the recorded request's parameters
+
+
+def zenodo_recordings() -> dict[str, Recorded]:
+    """Every recorded Zenodo interaction in the fixtures, by body file name."""
+    recorded: dict[str, Recorded] = {}
+    for line in (ZENODO / "INDEX.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        name, status, retry_after, content_type, uri = line.split("\t")
+        headers = {"Content-Type": content_type}
+        if retry_after:
+            headers["Retry-After"] = retry_after
+        query = {k: v[0] for k, v in parse_qs(urlsplit(uri).query).items()}
+        recorded[name] = Recorded(name, int(status), headers, query)
+    return recorded
 
 
 def status_of(name: str) -> int:
