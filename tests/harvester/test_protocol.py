@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
-from harvest_support import zenodo
+from harvest_support import ZENODO, zenodo
 from lxml import etree
 
 from tsunagu.errors import OAIError, ResponseFormatError
 from tsunagu.harvester.protocol import parse_identify, parse_list_records
+from tsunagu.records import RawRecord
 
 
 def test_identify_reads_granularity_and_clock() -> None:
@@ -150,3 +154,55 @@ def test_pages_parsed_in_several_threads_at_once_match_a_serial_parse() -> None:
         parallel = list(pool.map(
             lambda b: parse_list_records(b, source_id="z", metadata_prefix="oai_dc"), bodies))
     assert parallel == serial and len(serial[0].records) == 50
+
+
+def test_a_metadata_without_an_element_gives_an_empty_payload() -> None:
+    body = (
+        b'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>2024-01-01'
+        b'</responseDate><ListRecords>'
+        b'<record><header><identifier>oai:x:1</identifier></header><metadata/></record>'
+        b'<record><header><identifier>oai:x:2</identifier></header>'
+        b'<metadata><?pi only?></metadata></record>'
+        b'<record><header><identifier>oai:x:3</identifier></header>'
+        b'<metadata>\n  <?pi x?><!-- c --><dc xmlns="urn:dc">3</dc></metadata></record>'
+        b'</ListRecords></OAI-PMH>'
+    )
+    records = parse_list_records(body, source_id="x", metadata_prefix="oai_dc").records
+    assert [(r.oai_identifier, r.xml) for r in records] == [
+        ("oai:x:1", b""), ("oai:x:2", b""), ("oai:x:3", b'<dc xmlns="urn:dc">3</dc>')]
+
+
+@pytest.mark.parametrize("path", sorted(ZENODO.parent.rglob("*")), ids=lambda p: p.name)
+def test_every_recorded_payload_is_its_first_metadata_element_serialized(path: Path) -> None:
+    if path.suffix not in (".xml", ".body") or b"ListRecords>" not in path.read_bytes():
+        return
+    body = path.read_bytes()
+    page = parse_list_records(body, source_id="z", metadata_prefix="any")
+    records = etree.fromstring(body).xpath(
+        "//*[local-name()='ListRecords']/*[local-name()='record']")
+    assert len(page.records) == len(records) > 0
+    for raw, record in zip(page.records, records, strict=True):
+        payload = record.xpath("*[local-name()='metadata'][1]/*[1]")
+        header = record.xpath("*[local-name()='header'][1]")[0]
+        assert raw.oai_identifier == header.xpath("string(*[local-name()='identifier'])").strip()
+        assert raw.set_specs == tuple(s.strip() for s in
+                                      header.xpath("*[local-name()='setSpec']/text()"))
+        assert raw.deleted == (header.get("status") == "deleted")
+        assert raw.xml == (b"" if raw.deleted or not payload else
+                           etree.tostring(payload[0], encoding="UTF-8", with_tail=False))
+
+
+def test_raw_record_keeps_the_dataclass_behaviour() -> None:
+    # RawRecord writes its own __init__ (speed); it must stay the dataclass's.
+    fields = dataclasses.fields(RawRecord)
+    parameters = list(inspect.signature(RawRecord).parameters.values())
+    assert [(p.name, p.default) for p in parameters] == [
+        (f.name, inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default)
+        for f in fields]
+    raw = RawRecord("s", "oai:x:1", "2024-01-01", "oai_dc", xml=b"<dc/>")
+    assert raw == RawRecord(source_id="s", oai_identifier="oai:x:1", datestamp="2024-01-01",
+                            metadata_prefix="oai_dc", deleted=False, set_specs=(), xml=b"<dc/>")
+    assert hash(raw) == hash(dataclasses.replace(raw)) and raw != dataclasses.replace(raw, xml=b"")
+    assert vars(raw) == {f.name: getattr(raw, f.name) for f in fields}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        raw.xml = b""  # type: ignore[misc]

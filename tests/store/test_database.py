@@ -74,3 +74,41 @@ def test_with_every_other_column_kept_a_conflict_changes_nothing(
     assert first_only.statement(1).endswith(" ON CONFLICT(a, b) DO NOTHING")
     first_only.write(conn, ["k", 1, "first", "d1", "k", 1, "second", "d2"])
     assert rows_of(conn) == [("k", 1, "first", "d1")]
+
+
+SHARED = Upsert("notes", ("a", "b", "text", "created"), ("a", "b"), keep=("created",),
+                shared=("a", "created"))
+
+
+def test_shared_columns_are_bound_once_per_statement(conn: sqlite3.Connection) -> None:
+    assert SHARED.width == 2
+    assert SHARED.statement(2) == (
+        "INSERT INTO notes(a, b, text, created) VALUES (?1,?3,?4,?2),(?1,?5,?6,?2)"
+        " ON CONFLICT(a, b) DO UPDATE SET text=excluded.text")
+    conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 9)  # 2 shared + three rows of two
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    values: list[object] = []
+    for n in range(7):
+        values += (n % 4, f"text {n}")
+    SHARED.write(conn, values, ("x", "day 1"))
+    SHARED.write(conn, [0, "again"], ("x", "day 2"))
+    SHARED.write(conn, [], ("x", "day 3"))
+    conn.set_trace_callback(None)
+    assert len([s for s in statements if s.startswith("INSERT INTO notes")]) == 3 + 1
+    # The same rows as without shared columns: the last row of a key wins, and a
+    # conflict keeps ``created``.
+    assert rows_of(conn) == [("x", 0, "again", "day 1"), ("x", 1, "text 5", "day 1"),
+                             ("x", 2, "text 6", "day 1"), ("x", 3, "text 3", "day 1")]
+
+
+def test_shared_values_must_match_the_shared_columns(conn: sqlite3.Connection) -> None:
+    with pytest.raises(StoreError, match="1 values for the 2 shared columns of notes"):
+        SHARED.write(conn, [1, "t"], ("x",))
+    with pytest.raises(StoreError, match="3 values are not whole rows of 2 columns of notes"):
+        SHARED.write(conn, [1, "t", 2], ("x", "d"))
+    assert rows_of(conn) == []
+    with pytest.raises(ValueError, match="not some of"):
+        Upsert("notes", ("a", "b"), ("a",), shared=("a", "b"))
+    with pytest.raises(ValueError, match="not some of"):
+        Upsert("notes", ("a", "b"), ("a",), shared=("c",))

@@ -205,8 +205,7 @@ class _Ahead:
         """Ask for the page after ``body`` by the token read from its end, if any."""
         if not self._enabled:
             return
-        token, _size = repair.token_by_pattern(
-            body[-TOKEN_TAIL:].decode("utf-8", errors="replace"))
+        token = repair.token_from_tail(body, TOKEN_TAIL)
         if token is not None and token not in seen:
             self._send(token_params(token))
 

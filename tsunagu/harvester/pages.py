@@ -43,7 +43,7 @@ ProgressHook = Callable[[Progress], None]
 
 
 class PageStore:
-    """Stores the pages of one run, in order (called on the run's writer thread)."""
+    """Stores the pages of one run, in order."""
 
     def __init__(self, store: Store, source: Source, settings: Settings, *,
                  on_page: PageHook, count_requests: Callable[[], None],

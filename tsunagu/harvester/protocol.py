@@ -233,8 +233,9 @@ def _raw_record(element: etree._Element, source_id: str, prefix: str) -> RawReco
     identifier: str | None = None
     datestamp: str | None = None
     set_specs: list[str] = []
+    header_tags = _HEADER_TAGS
     for child in header:
-        name = _HEADER_TAGS.get(child.tag)  # OAI names by Clark name, others by local name
+        name = header_tags.get(child.tag)  # OAI names by Clark name, others by local name
         if name is None:
             name = _name(child)
         if name == "identifier":
@@ -251,13 +252,14 @@ def _raw_record(element: etree._Element, source_id: str, prefix: str) -> RawReco
         raise ResponseFormatError("a record header has no identifier", source_id=source_id)
     deleted = header.get("status") == "deleted"
     payload = b""
-    if metadata is not None and not deleted:
-        for child in metadata.iterchildren(_ELEMENTS):  # the first element, not a comment
-            payload = _tostring(child, encoding="UTF-8", with_tail=False)
-            break
-    return RawRecord(source_id=source_id, oai_identifier=identifier,
-                     datestamp=datestamp or "", metadata_prefix=prefix, deleted=deleted,
-                     set_specs=tuple(set_specs), xml=payload)
+    if metadata is not None and not deleted and len(metadata):
+        first = metadata[0]  # usually the payload; else a comment or processing instruction
+        if first.tag.__class__ is not str:
+            first = next(metadata.iterchildren(_ELEMENTS), None)
+        if first is not None:
+            payload = _tostring(first, encoding="UTF-8", with_tail=False)
+    return RawRecord(source_id, identifier, datestamp or "", prefix, deleted,
+                     tuple(set_specs), payload)
 
 
 def _parts(element: etree._Element) -> tuple[etree._Element | None, etree._Element | None]:

@@ -141,6 +141,28 @@ def token_by_pattern(rest: str) -> tuple[str | None, int | None]:
     return token, int(size.group(1)) if size else None
 
 
+def token_from_tail(body: bytes, tail: int = 8192) -> str | None:
+    """``token_by_pattern`` over the last ``tail`` bytes of ``body`` decoded (invalid
+    UTF-8 replaced), decoding only from just before the first ``resumptionToken``.
+
+    A match starts at a ``<`` followed by name characters (no ``<``) and the ASCII
+    bytes ``resumptionToken``, so none starts before the last ``<`` preceding their
+    first occurrence. UTF-8 decoding starts afresh at an ASCII byte: the text
+    decoded from that ``<`` on is the whole tail's decoded text from there (a
+    character cut at the start of the tail changes nothing after it).
+    """
+    start = max(0, len(body) - tail)
+    found = body.find(b"resumptionToken", start)
+    if found < 0:
+        return None
+    opening = body.rfind(b"<", start, found)
+    if opening < 0:  # no ``<`` before it in the tail: a match can only start after it
+        opening = body.find(b"<", found)
+        if opening < 0:
+            return None
+    return token_by_pattern(body[opening:].decode("utf-8", errors="replace"))[0]
+
+
 def response_date_by_pattern(text: str) -> str:
     match = _RESPONSE_DATE.search(text)
     return match.group(1).strip() if match else ""

@@ -381,17 +381,24 @@ class Upsert:
     SQLite steps through a statement's rows in one call (one release of the GIL per
     batch, not per row); a row repeating the key of an earlier one updates it, so a
     key repeated in a batch ends with its last row. A conflict updates every column
-    but the key and ``keep``.
+    but the key and ``keep``. ``shared`` columns have one value for every row of a
+    :meth:`write` (the source, the run, the time): bound once per statement by
+    number (``?1``), not once per row.
     """
 
     #: Rows per statement at most, whatever the build's limit on parameters allows.
     MAX_ROWS = 500
 
     def __init__(self, table: str, columns: Sequence[str], key: Sequence[str], *,
-                 keep: Sequence[str] = ()) -> None:
+                 keep: Sequence[str] = (), shared: Sequence[str] = ()) -> None:
+        if not set(shared) < set(columns):
+            raise ValueError(f"shared columns {list(shared)} are not some of {list(columns)}")
         updated = [c for c in columns if c not in key and c not in keep]
         self.table = table
-        self.width = len(columns)
+        self.shared = tuple(shared)
+        #: Values per row in :meth:`write`'s ``values`` (the columns not shared).
+        self.width = len(columns) - len(self.shared)
+        self._columns = tuple(columns)
         self._head = f"INSERT INTO {table}({', '.join(columns)}) VALUES "
         self._tail = f" ON CONFLICT({', '.join(key)}) " + (
             "DO UPDATE SET " + ", ".join(f"{c}=excluded.{c}" for c in updated)
@@ -399,20 +406,43 @@ class Upsert:
         self._row = "(" + ",".join("?" * self.width) + ")"
         self._texts: dict[int, str] = {}  # row count -> statement text, built once
 
-    def write(self, conn: sqlite3.Connection, values: Sequence[object]) -> None:
-        """Write the rows whose values lie one after the other in ``values``, in order."""
+    def write(self, conn: sqlite3.Connection, values: Sequence[object],
+              shared: Sequence[object] = ()) -> None:
+        """Write the rows whose values (the columns not ``shared``, in order) lie one
+        after the other in ``values``, in order; ``shared``: the shared columns' values."""
         if len(values) % self.width:
             raise StoreError(f"{len(values)} values are not whole rows of {self.width}"
                              f" columns of {self.table}")
-        limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // self.width
-        step = max(1, min(self.MAX_ROWS, limit)) * self.width
+        if len(shared) != len(self.shared):
+            raise StoreError(f"{len(shared)} values for the {len(self.shared)} shared columns"
+                             f" of {self.table}")
+        room = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) - len(shared)
+        step = max(1, min(self.MAX_ROWS, room // self.width)) * self.width
         for start in range(0, len(values), step):
             chunk = values[start:start + step]
-            conn.execute(self.statement(len(chunk) // self.width), chunk)
+            text = self.statement(len(chunk) // self.width)
+            conn.execute(text, [*shared, *chunk] if shared else chunk)
 
     def statement(self, rows: int) -> str:
         """The statement text for ``rows`` rows (kept: a harvest repeats a few sizes)."""
         text = self._texts.get(rows)
         if text is None:
-            text = self._texts[rows] = f"{self._head}{','.join([self._row] * rows)}{self._tail}"
+            text = self._texts[rows] = f"{self._head}{self._rows(rows)}{self._tail}"
         return text
+
+    def _rows(self, rows: int) -> str:
+        if not self.shared:
+            return ",".join([self._row] * rows)
+        numbers = {name: f"?{n}" for n, name in enumerate(self.shared, start=1)}
+        texts = []
+        number = len(self.shared)
+        for _row in range(rows):
+            marks = []
+            for column in self._columns:
+                if column in numbers:
+                    marks.append(numbers[column])
+                else:
+                    number += 1
+                    marks.append(f"?{number}")
+            texts.append(f"({','.join(marks)})")
+        return ",".join(texts)

@@ -50,8 +50,9 @@ class RawRecords:
             return []
         source_id = raws[0].source_id
         now = utc_now()
+        skip = skip_seen and run_id is not None
         kinds: list[ChangeKind | None] = []
-        writes: list[object] = []  # the rows' values, flat, for multi-row INSERTs
+        writes: list[object] = []  # the rows' values but the shared ones, flat
         touches: list[tuple[object, ...]] = []
         set_lists: dict[tuple[str, ...], str] = {}  # a page repeats a few set lists
         with self._db.transaction() as conn:
@@ -59,27 +60,30 @@ class RawRecords:
             for raw in raws:
                 identifier = raw.oai_identifier
                 row = existing.get(identifier)
-                if skip_seen and run_id is not None and row is not None and row[2] == run_id:
+                if row is not None and skip and row[2] == run_id:
                     kinds.append(None)
                     continue
                 deleted = raw.deleted
-                digest = _digest(raw)
+                digest = _digest(raw) if deleted else _sha256(raw.xml).hexdigest()
                 sets = set_lists.get(raw.set_specs)
                 if sets is None:
                     sets = set_lists[raw.set_specs] = json.dumps(list(raw.set_specs))
                 existing[identifier] = (digest, deleted, run_id)
-                if row is not None and row[0] == digest:
+                if row is None:
+                    kinds.append(_DELETED if deleted else _NEW)
+                elif row[0] == digest:
                     touches.append((raw.datestamp, sets, run_id, source_id, identifier))
                     kinds.append(_UNCHANGED)
                     continue
-                writes += (source_id, identifier, raw.datestamp, raw.metadata_prefix,
-                           int(deleted), sets, raw.xml, digest, now, now, run_id, run_id)
-                kinds.append(_DELETED if deleted else _NEW if row is None else _UPDATED)
+                else:
+                    kinds.append(_DELETED if deleted else _UPDATED)
+                writes += (identifier, raw.datestamp, raw.metadata_prefix, int(deleted), sets,
+                           raw.xml, digest)
             if touches:
                 conn.executemany(
                     "UPDATE raw_records SET datestamp = ?, set_specs = ?, seen_run = ?"
                     " WHERE source_id = ? AND oai_identifier = ?", touches)
-            _upsert(conn, writes)
+            _upsert(conn, writes, (source_id, now, now, run_id, run_id))
         return kinds
 
     # -- deletions: staged during a run, applied (or held) when it completes --------
@@ -194,19 +198,25 @@ def _raw(row: sqlite3.Row) -> RawRecord:
     )
 
 
+_sha256 = hashlib.sha256
+
+
 def _digest(raw: RawRecord) -> str:
-    digest = hashlib.sha256(raw.xml)
+    """The record's content digest (``put_many`` inlines it for live records)."""
+    digest = _sha256(raw.xml)
     if raw.deleted:
         digest.update(b"\x00deleted")
     return digest.hexdigest()
 
 
 #: Rows of ``raw_records`` written many to a statement; a conflict keeps ``first_seen``.
+#: A batch's source, time and run are bound once per statement.
 _upsert = Upsert(
     "raw_records",
     ("source_id", "oai_identifier", "datestamp", "metadata_prefix", "deleted", "set_specs",
      "xml", "digest", "first_seen", "last_changed", "run_id", "seen_run"),
-    ("source_id", "oai_identifier"), keep=("first_seen",)).write
+    ("source_id", "oai_identifier"), keep=("first_seen",),
+    shared=("source_id", "first_seen", "last_changed", "run_id", "seen_run")).write
 
 
 def _existing(

@@ -17,7 +17,7 @@ from tsunagu.store.database import Database, Upsert, utc_now
 CHANGES = ("new", "updated", "deleted")
 #: The change list, many rows to a statement: a later change of a record wins.
 _CHANGES_UPSERT = Upsert("run_changes", ("run_id", "oai_identifier", "change"),
-                         ("run_id", "oai_identifier"))
+                         ("run_id", "oai_identifier"), shared=("run_id",))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,10 +61,10 @@ class RunLog:
         values: list[object] = []
         for oid, change in changes:
             if change in CHANGES:
-                values += (run_id, oid, change)
+                values += (oid, change)
         if values:
             with self._db.transaction() as conn:
-                _CHANGES_UPSERT.write(conn, values)
+                _CHANGES_UPSERT.write(conn, values, (run_id,))
 
     def add_issue(self, run_id: int, oai_identifier: str | None, kind: str,
                   message: str) -> None:
