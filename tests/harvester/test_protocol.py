@@ -206,3 +206,65 @@ def test_raw_record_keeps_the_dataclass_behaviour() -> None:
     assert vars(raw) == {f.name: getattr(raw, f.name) for f in fields}
     with pytest.raises(dataclasses.FrozenInstanceError):
         raw.xml = b""  # type: ignore[misc]
+
+
+RECORDED = Path(__file__).parent.parent / "fixtures" / "oai"
+
+
+def test_records_the_damaged_page_could_not_be_cut_at_are_counted_and_kept() -> None:
+    # The real Alma page, record 3 broken beyond repair and text before record 1's header
+    # (mixed content the splitter does not cut at): all 100 are read or quarantined.
+    marc = (RECORDED / "vufind" / "marc.xml").read_bytes()
+    whole = parse_list_records(marc, source_id="a", metadata_prefix="marc21").records
+    starts = [i for i in range(len(marc)) if marc.startswith(b"<record><header>", i)]
+    end = marc.index(b"</leader>", starts[2])
+    body = (marc[:starts[0]] + b"<record>exported\n" + marc[starts[0] + len(b"<record>"):end]
+            + marc[end + len(b"</leader>"):])
+    page = parse_list_records(body, source_id="a", metadata_prefix="marc21")
+    assert [r.oai_identifier for r in page.records] == [
+        r.oai_identifier for r in whole[1:2] + whole[3:]]
+    broken, missed = page.rejected
+    assert broken.oai_identifier == whole[2].oai_identifier
+    assert missed.oai_identifier == whole[0].oai_identifier
+    assert missed.raw.startswith(b"<record>exported\n<header><identifier>")
+    assert whole[0].oai_identifier.encode() in missed.raw and b"</record>" in missed.raw
+    assert page.notes[-1].startswith(
+        "record count check: 100 <record> start tag(s), 98 records read, 2 quarantined")
+    assert page.token == "fakeresumptiontoken"
+
+
+def test_a_record_glued_to_the_one_before_is_read_or_kept_with_it() -> None:
+    def page_of(*records: bytes) -> bytes:
+        return (b'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>2024-01-01'
+                b"</responseDate><ListRecords>" + b"".join(records)
+                + b'<resumptionToken cursor="0">t</resumptionToken></ListRecords></OAI-PMH>')
+
+    def record(n: int, title: bytes = b"ok") -> bytes:
+        return (b"<record><header><identifier>oai:x:%d</identifier></header><metadata>"
+                b'<dc xmlns="urn:dc">%s</dc></metadata></record>' % (n, title))
+
+    # <metadata> before <header>: not cut out, so glued to the record before it.
+    glued = (b'<record><metadata><dc xmlns="urn:dc">late header</dc></metadata>'
+             b"<header><identifier>oai:x:3</identifier></header></record>")
+    page = parse_list_records(page_of(record(1, b"a & b"), record(2), glued, record(4)),
+                              source_id="x", metadata_prefix="oai_dc")
+    assert [r.oai_identifier for r in page.records] == ["oai:x:2", "oai:x:3", "oai:x:4"]
+    assert [r.oai_identifier for r in page.rejected] == ["oai:x:1"]
+    assert len(page.notes) == 1 and page.token == "t"
+    # Glued to a broken record: quarantined with it, both start tags counted, and said.
+    page = parse_list_records(page_of(record(1), record(2, b"a & b"), glued, record(4)),
+                              source_id="x", metadata_prefix="oai_dc")
+    assert [r.oai_identifier for r in page.records] == ["oai:x:1", "oai:x:4"]
+    [kept] = page.rejected
+    assert b"oai:x:2" in kept.raw and b"oai:x:3" in kept.raw and "2 <record>" in kept.reason
+    assert page.notes[-1] == ("record count check: 4 <record> start tag(s), 2 records read, "
+                              "1 quarantined (the chunk of oai:x:2: 2 <record> start tag(s), "
+                              "unreadable)")
+    # A <record> nested in another element than <metadata>: counted, so the chunk is kept.
+    nested = record(5).replace(b"</header>", b"</header><about/><x><record/></x>")
+    page = parse_list_records(page_of(record(1, b"<"), nested), source_id="x",
+                              metadata_prefix="oai_dc")
+    assert [r.oai_identifier for r in page.records] == ["oai:x:5"]
+    assert [r.reason.split(":")[0] for r in page.rejected] == [
+        "unreadable record", "2 <record> start tags but only 1 <record> element(s) in the chunk"]
+    assert page.rejected[1].raw == nested and "oai:x:5: 2 <record>" in page.notes[-1]

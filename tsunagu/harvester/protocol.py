@@ -202,28 +202,76 @@ def _parse_damaged(body: bytes, source_id: str, prefix: str, error: str) -> Reco
         if _local(root) == "OAI-PMH":
             return _page(root, source_id, prefix, cleaned.repaired,
                          (f"page repaired after: {error}", *cleaned.notes))
-    opening, chunks, rest = repair.split_page(cleaned.body)
-    _o, originals, _r = repair.split_page(body)
-    if len(originals) != len(chunks):
-        originals = chunks
+    split = repair.split_page(cleaned.body)
+    originals = repair.split_page(body).chunks
+    if len(originals) != len(split.chunks):
+        originals = split.chunks
     records: list[RawRecord] = []
     rejected: list[RejectedRecord] = []
-    for chunk, original in zip(chunks, originals, strict=True):
-        try:
-            wrapper = etree.fromstring(repair.wrap_chunk(opening, chunk.text), _parser())
-            records.append(_raw_record(wrapper[0], source_id, prefix))
-        except (etree.XMLSyntaxError, ResponseFormatError, IndexError) as exc:
-            rejected.append(RejectedRecord(chunk.identifier, f"unreadable record: {exc}",
-                                           original.text.encode("utf-8", "surrogateescape")))
-    token, size = repair.token_by_pattern(rest)
+    gaps: list[str] = []  # where the record count check finds a difference
+    tags = 0
+    for chunk, original in zip(split.chunks, originals, strict=True):
+        count = len(repair.record_tags(chunk.text))
+        tags += count
+        read, found = _read_chunk(split, chunk, original, count, source_id, prefix, rejected)
+        records.extend(read)
+        if (1 if found is None else found) != count:  # unparsed: one unit, quarantined whole
+            gaps.append(f"the chunk of {chunk.identifier or '?'}: {count} <record> start "
+                        "tag(s), " + ("unreadable" if found is None else f"{found} records"))
+    for where, text in (("before the first record", split.opening),
+                        ("after the list", split.rest)):
+        if starts := repair.record_tags(text):  # missed by the splitter: kept, unread
+            tags += len(starts)
+            missed = repair.as_chunk(text[starts[0]:])
+            gaps.append(f"{len(starts)} <record> start tag(s) {where}, not cut out")
+            rejected.append(RejectedRecord(
+                missed.identifier, f"{len(starts)} <record> start tag(s) {where} that the page "
+                "could not be cut at: kept unread", missed.text.encode("utf-8", "surrogateescape")))
+    token, size = repair.token_by_pattern(split.rest)
     repaired = {oid: what for oid, what in cleaned.repaired.items()
                 if any(r.oai_identifier == oid for r in records)}
+    check = (f"record count check: {tags} <record> start tag(s), {len(records)} records read,"
+             f" {len(rejected)} quarantined ({'; '.join(gaps)})",) if gaps else ()
     return RecordPage(
         records=tuple(records), token=token,
-        response_date=repair.response_date_by_pattern(opening), complete_list_size=size,
+        response_date=repair.response_date_by_pattern(split.opening), complete_list_size=size,
         rejected=tuple(rejected), repaired=tuple(repaired.items()),
-        notes=(f"page read record by record after: {error}", *cleaned.notes),
+        notes=(f"page read record by record after: {error}", *cleaned.notes, *check),
     )
+
+
+def _read_chunk(split: repair.SplitPage, chunk: repair.Chunk, original: repair.Chunk,
+                tags: int, source_id: str, prefix: str,
+                rejected: list[RejectedRecord]) -> tuple[list[RawRecord], int | None]:
+    """Every record of one chunk, and how many ``<record>`` elements it holds (None:
+    it does not parse); what cannot be read goes to ``rejected``.
+
+    A chunk that does not parse, or holds fewer records than its ``tags``
+    (OAI ``<record>`` start tags), is quarantined whole: its bytes keep them all.
+    """
+    raw = original.text.encode("utf-8", "surrogateescape")
+    several = f" (its {tags} <record> start tags kept with it)" if tags > 1 else ""
+    try:
+        wrapper = etree.fromstring(split.wrap(chunk), _parser())
+    except etree.XMLSyntaxError as exc:
+        rejected.append(RejectedRecord(chunk.identifier, f"unreadable record: {exc}{several}",
+                                       raw))
+        return [], None
+    elements = [e for e in wrapper if _name(e) == "record"]
+    records: list[RawRecord] = []
+    for element in elements:
+        try:
+            records.append(_raw_record(element, source_id, prefix))
+        except ResponseFormatError as exc:
+            alone = len(elements) == 1
+            rejected.append(RejectedRecord(
+                chunk.identifier if alone else None, f"unreadable record: {exc.message}",
+                raw if alone else etree.tostring(element)))
+    if len(elements) < tags:
+        rejected.append(RejectedRecord(
+            chunk.identifier, f"{tags} <record> start tags but only {len(elements)} <record> "
+            "element(s) in the chunk: kept whole", raw))
+    return records, len(elements)
 
 
 def _raw_record(element: etree._Element, source_id: str, prefix: str) -> RawRecord:

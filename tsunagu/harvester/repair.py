@@ -10,9 +10,16 @@ The steps after a strict parse failed (``harvesting.md`` item 9):
    changed are known and flagged.
 2. The caller re-parses the cleaned page strictly.
 3. Still failing, :func:`split_page` cuts the page into ``<record>`` chunks, each
-   parsed alone inside the root's namespace declarations, and reads the
+   parsed alone inside the namespaces in scope at the records, and reads the
    resumption token by pattern so the list goes on; the chunks that do not
-   parse are quarantined by the caller with their raw bytes.
+   parse are quarantined by the caller with their raw bytes. The records the
+   cut may have missed are counted a second way (:func:`record_tags`) so that
+   the caller can tell, and keep, what no chunk accounts for.
+
+The end of the root element is found outside comments, CDATA sections and
+processing instructions (:func:`root_end`): a page is cut off only when its
+root is never closed, and text after the root (a server's PHP notices) is
+junk to remove, however long.
 
 lxml's ``recover=True`` is never used: it merges and alters records silently.
 """
@@ -28,13 +35,24 @@ _DECLARATION = re.compile(r"<\?xml\b[^>]*\?>")
 _ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 _CHAR_REF = re.compile(r"&#(x[0-9A-Fa-f]+|[0-9]+);")
+#: An OAI ``<record>`` start tag: followed by ``<header>``, maybe after comments,
+#: processing instructions or white space (a MARC ``<record>`` in a payload is not).
 _RECORD_START = re.compile(
-    r"<(?:[\w.-]+:)?record\b[^>]*>\s*<(?:[\w.-]+:)?header\b")
+    r"<(?:[\w.-]+:)?record\b[^>]*>(?:\s|<!--.*?-->|<\?.*?\?>)*<(?:[\w.-]+:)?header\b", re.S)
 _LIST_END = re.compile(r"<(?:[\w.-]+:)?resumptionToken\b|</(?:[\w.-]+:)?ListRecords\s*>")
-_ROOT_END = re.compile(r"</(?:[\w.-]+:)?OAI-PMH\s*>")
 _ROOT_START = re.compile(r"<(?:[\w.-]+:)?OAI-PMH\b[^>]*>")
-_LIST_START = re.compile(r"<(?:[\w.-]+:)?ListRecords\b[^>]*>")
-_NAMESPACE = re.compile(r"""\sxmlns(?::[\w.-]+)?\s*=\s*("[^"]*"|'[^']*')""")
+_NAMESPACE = re.compile(r"""\sxmlns(?::([\w.-]+))?\s*=\s*("[^"]*"|'[^']*')""")
+#: Markup that hides tags (comments, CDATA sections, processing instructions, a
+#: DOCTYPE) and what ends it.
+_HIDING = {"<!--": "-->", "<![CDATA[": "]]>", "<?": "?>", "<!": ">"}
+#: Any start, end or empty-element tag, or the start of markup that hides tags.
+_TAG = re.compile(
+    r"""<(?:!--|!\[CDATA\[|\?|!|(/?)([\w.:-]+)((?:\s+[\w.:-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)"""
+    r"""\s*(/?)>)""")
+_ROOT_TAG = re.compile(r"<(?:!--|!\[CDATA\[|\?|(/?)(?:[\w.-]+:)?OAI-PMH(?=[\s/>])[^>]*>)")
+#: The tags that tell an OAI ``<record>`` from one inside a payload.
+_RECORD_TAG = re.compile(
+    r"<(?:!--|!\[CDATA\[|\?|(/?)(?:[\w.-]+:)?(record|metadata|about)(?=[\s/>])[^>]*>)")
 _IDENTIFIER = re.compile(r"<(?:[\w.-]+:)?identifier\b[^>]*>([^<]*)</")
 _TOKEN = re.compile(
     r"<(?:[\w.-]+:)?resumptionToken\b([^>]*?)(?:/>|>([^<]*)</(?:[\w.-]+:)?resumptionToken\s*>)")
@@ -52,6 +70,23 @@ class Chunk:
 
 
 @dataclasses.dataclass(frozen=True)
+class SplitPage:
+    """A page cut by pattern: the text before the first record, the record chunks,
+    the text from the end of the list on, and the namespace declarations in scope
+    at the records (as attributes)."""
+
+    opening: str
+    chunks: tuple[Chunk, ...]
+    rest: str
+    declarations: str
+
+    def wrap(self, chunk: Chunk) -> bytes:
+        """``chunk`` as a standalone document inside the page's namespaces."""
+        text = _clean_text(_DECLARATION.sub("", chunk.text))
+        return f"<chunk{self.declarations}>{text}</chunk>".encode()
+
+
+@dataclasses.dataclass(frozen=True)
 class CleanedPage:
     """A page after cleaning: the new bytes and what was changed."""
 
@@ -61,11 +96,87 @@ class CleanedPage:
 
 
 def is_truncated(body: bytes) -> bool:
-    """True when an OAI-PMH response has no closing root tag (it was cut off)."""
-    head = body[:2048]
-    if b"OAI-PMH" not in head:
+    """True when an OAI-PMH response has no closing root tag (it was cut off).
+
+    A ``</OAI-PMH>`` inside a comment, a CDATA section or a processing
+    instruction is not one; text of any length after the root is not a cut.
+    """
+    if b"OAI-PMH" not in body[:2048]:
         return False
-    return _ROOT_END.search(body[-4096:].decode("utf-8", "replace")) is None
+    return root_end(body.decode("latin-1")) is None  # one character a byte: tags intact
+
+
+def root_end(text: str) -> int | None:
+    """Where the root ``<OAI-PMH>`` element of ``text`` ends (None: it never does).
+
+    Tags hidden in comments, CDATA sections and processing instructions are
+    skipped. The end is the ``</OAI-PMH>`` that brings the count of open
+    ``OAI-PMH`` elements back to zero; in a page where it never does (a stray
+    ``<OAI-PMH>`` in a damaged record), the last ``</OAI-PMH>``.
+    """
+    start = _ROOT_START.search(text)
+    if start is not None and start.group(0).endswith("/>"):
+        return start.end()
+    depth, last, at = 0, None, start.start() if start else 0
+    while (tag := _ROOT_TAG.search(text, at)) is not None:
+        at = _skip(text, tag)
+        if at < 0:
+            break
+        if tag.group(1) == "/":
+            depth, last = depth - 1, at
+            if depth <= 0:
+                return at
+        elif tag.group(1) == "" and not tag.group(0).endswith("/>"):
+            depth += 1
+    return last
+
+
+def record_tags(text: str) -> list[int]:
+    """Where the OAI ``<record>`` start tags of ``text`` are, found without the
+    splitter's pattern: every ``record`` start tag outside comments, CDATA
+    sections, processing instructions and ``<metadata>``/``<about>`` elements."""
+    found: list[int] = []
+    depth = at = 0
+    while (tag := _RECORD_TAG.search(text, at)) is not None:
+        at = _skip(text, tag)
+        if at < 0:
+            break
+        closing, name = tag.group(1), tag.group(2)
+        if name == "record":
+            if closing == "" and depth == 0:
+                found.append(tag.start())
+        elif closing == "/":
+            depth = max(0, depth - 1)
+        elif closing == "" and not tag.group(0).endswith("/>"):
+            depth += 1
+    return found
+
+
+def in_scope(opening: str) -> str:
+    """The namespace declarations in scope at the end of ``opening`` (the text of a
+    page before its first record), as attributes: those of the elements still
+    open there, merged by prefix, the innermost winning."""
+    stack: list[tuple[str, dict[str, str]]] = []
+    at = 0
+    while (tag := _TAG.search(opening, at)) is not None:
+        at = _skip(opening, tag)
+        if at < 0:
+            break
+        closing, name, attributes, empty = tag.group(1, 2, 3, 4)
+        if closing is None:
+            continue
+        if closing == "/":
+            names = [open_name for open_name, _declared in stack]
+            if name in names:  # close it and anything left open inside it
+                del stack[len(names) - 1 - names[::-1].index(name):]
+        elif not empty:
+            stack.append((name, {prefix or "": value for prefix, value
+                                 in _NAMESPACE.findall(attributes)}))
+    scope: dict[str, str] = {}
+    for _name, declared in stack:
+        scope.update(declared)
+    return "".join(f" xmlns{':' + prefix if prefix else ''}={value}"
+                   for prefix, value in scope.items())
 
 
 def decode(body: bytes) -> tuple[str, list[str]]:
@@ -86,6 +197,10 @@ def decode(body: bytes) -> tuple[str, list[str]]:
 def clean_page(body: bytes) -> CleanedPage:
     """Repair the text of a page; see the module docstring."""
     text, notes = decode(body)
+    end = root_end(text)
+    if end is not None and text[end:].strip():
+        notes.append(f"junk after </OAI-PMH> removed ({len(text) - end} characters)")
+        text = text[:end]
     head, chunks, tail = _cut(text)
     first = _DECLARATION.match(head.lstrip())
     head_clean = _clean_text(head if first is None else head.lstrip()[first.end():])
@@ -105,30 +220,18 @@ def clean_page(body: bytes) -> CleanedPage:
         if what:
             repaired[chunk.identifier or "?"] = ", ".join(what)
         cleaned_chunks.append(fixed)
-    if head_clean != head or tail_clean != tail:
+    if head_clean != (head if first is None else head.lstrip()[first.end():]) or (
+            tail_clean != tail):
         notes.append("page text outside the records repaired")
     page = head_clean + "".join(cleaned_chunks) + tail_clean
-    ends = list(_ROOT_END.finditer(page[-65536:]))
-    if ends:
-        cut = len(page) - len(page[-65536:]) + ends[-1].end()
-        if page[cut:].strip():
-            notes.append("junk after </OAI-PMH> removed")
-            page = page[:cut]
     return CleanedPage(page.encode("utf-8"), repaired, tuple(notes))
 
 
-def split_page(body: bytes) -> tuple[str, list[Chunk], str]:
-    """``(opening, record chunks, rest)`` of a page, cut by pattern."""
+def split_page(body: bytes) -> SplitPage:
+    """A page cut by pattern into its records; see :class:`SplitPage`."""
     text, _notes = decode(body)
-    return _cut(text)
-
-
-def wrap_chunk(opening: str, chunk: str) -> bytes:
-    """A record chunk as a standalone document with the page's namespace declarations."""
-    declarations = "".join(
-        match.group(0) for start in (_ROOT_START, _LIST_START)
-        if (tag := start.search(opening)) for match in _NAMESPACE.finditer(tag.group(0)))
-    return f"<chunk{declarations}>{_clean_text(_DECLARATION.sub('', chunk))}</chunk>".encode()
+    opening, chunks, rest = _cut(text)
+    return SplitPage(opening, tuple(chunks), rest, in_scope(opening))
 
 
 def token_by_pattern(rest: str) -> tuple[str | None, int | None]:
@@ -168,6 +271,16 @@ def response_date_by_pattern(text: str) -> str:
     return match.group(1).strip() if match else ""
 
 
+def _skip(text: str, tag: re.Match[str]) -> int:
+    """Where to go on scanning after ``tag``: past the end of the markup it starts
+    if it hides tags (-1 if that never ends), else past the tag."""
+    closer = _HIDING.get(tag.group(0))
+    if closer is None:
+        return tag.end()
+    end = text.find(closer, tag.end())
+    return end + len(closer) if end >= 0 else -1
+
+
 def _cut(text: str) -> tuple[str, list[Chunk], str]:
     starts = [match.start() for match in _RECORD_START.finditer(text)]
     if not starts:
@@ -175,13 +288,14 @@ def _cut(text: str) -> tuple[str, list[Chunk], str]:
     end_match = _LIST_END.search(text, starts[-1])
     end = end_match.start() if end_match else len(text)
     bounds = [*starts, end]
-    chunks = []
-    for begin, finish in itertools.pairwise(bounds):
-        piece = text[begin:finish]
-        identifier = _IDENTIFIER.search(piece)
-        chunks.append(Chunk(piece, _unescape(identifier.group(1).strip())
-                            if identifier else None))
+    chunks = [as_chunk(text[begin:finish]) for begin, finish in itertools.pairwise(bounds)]
     return text[:starts[0]], chunks, text[end:]
+
+
+def as_chunk(text: str) -> Chunk:
+    """``text`` as a chunk, with the first identifier in it read by pattern."""
+    identifier = _IDENTIFIER.search(text)
+    return Chunk(text, _unescape(identifier.group(1).strip()) if identifier else None)
 
 
 def _clean_text(text: str) -> str:
