@@ -24,6 +24,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
@@ -34,12 +35,15 @@ DAY = "YYYY-MM-DD"
 
 @dataclasses.dataclass
 class Item:
-    """One served record; ``title`` None makes it a deleted header."""
+    """One served record; ``title`` None makes it a deleted header. ``metadata``, if
+    given, is served as the content of ``<metadata>`` instead of the oai_dc record
+    built from ``title`` (e.g. a real record of another format)."""
 
     identifier: str
     datestamp: str
     title: str | None
     sets: tuple[str, ...] = ()
+    metadata: str | None = None
 
 
 @dataclasses.dataclass
@@ -56,7 +60,13 @@ class Fault:
     XML broken beyond repair), ``refuse_seconds`` (badArgument for second
     granularity from/until), ``trickle`` (the body a few bytes at a time, each
     within any read timeout, for ``seconds`` in all), ``decoy`` (a comment holding
-    another ``<resumptionToken>`` just before the real one). ``verb`` "*" counts and
+    another ``<resumptionToken>`` just before the real one), ``hollow`` (like
+    ``empty``, but each empty page carries a token never sent before), ``cycle``
+    (the token of the page before this one: A, B, A), ``entity`` (a DOCTYPE whose
+    internal subset declares an external entity, the file ``target``, used in the
+    first record's title), ``dtd`` (a DOCTYPE naming the external DTD ``target``,
+    whose entity ``xxe`` the first record's title uses), ``oai_error`` (an OAI-PMH
+    ``<error>`` with ``code``, HTTP 200). ``verb`` "*" counts and
     hits every request, whatever its verb.
     """
 
@@ -67,6 +77,8 @@ class Fault:
     headers: dict[str, str] = dataclasses.field(default_factory=dict)
     verb: str = "ListRecords"
     seconds: float = 5.0
+    target: str = ""  # the local file an ``entity`` or ``dtd`` fault names
+    code: str = "unknownError"  # the code of an ``oai_error`` fault
 
     def applies(self, number: int) -> bool:
         return number >= self.at and (self.times is None or number < self.at + self.times)
@@ -204,6 +216,8 @@ class HostileServer:
 
     def _answer(self, query: dict[str, str], fault: Fault | None) -> bytes:
         verb = query.get("verb")
+        if fault is not None and fault.kind == "oai_error":
+            return self._error(fault.code, "internal error: the query could not be run")
         if verb == "Identify":
             return self._envelope(
                 f"<Identify><repositoryName>Hostile</repositoryName><baseURL>{self.url}"
@@ -230,7 +244,7 @@ class HostileServer:
         if "resumptionToken" in query:
             try:
                 offset_text, from_, until, set_spec = query["resumptionToken"].split("|")
-                offset = int(offset_text)
+                offset = int(offset_text.split("~")[0])  # "~n": a ``hollow`` page's token
             except ValueError:
                 return self._error("badResumptionToken", "not a token of ours")
         else:
@@ -258,18 +272,27 @@ class HostileServer:
             # "+20" reads as 20 again but is a different token, as a real server's would be.
             token = f"+{offset}|{from_}|{until}|{set_spec}"
             next_offset = offset
+        elif fault is not None and fault.kind == "hollow":
+            page = []
+            token = f"{offset}~{self.list_requests}|{from_}|{until}|{set_spec}"
+            next_offset = offset
         else:
             page = selected[offset: offset + self.page_size]
             next_offset = offset + self.page_size
             token = f"{next_offset}|{from_}|{until}|{set_spec}"
         if fault is not None and fault.kind == "repeat" and "resumptionToken" in query:
             token = query["resumptionToken"]
+        if fault is not None and fault.kind == "cycle" and "resumptionToken" in query:
+            token = f"{max(0, offset - self.page_size)}|{from_}|{until}|{set_spec}"
         records = [self._record(item) for item in page]
         if fault is not None and fault.kind == "control" and records:
             records[0] = records[0].replace("<dc:title>", "<dc:title>bad\x0b\x1a&#x1B;")
         if fault is not None and fault.kind == "bad_record" and records:
             records[0] = records[0].replace("</dc:title>", "</dc:titel>")
-        more = next_offset < len(selected) or (fault is not None and fault.kind == "empty")
+        if fault is not None and fault.kind in ("entity", "dtd") and records:
+            records[0] = records[0].replace("<dc:title>", "<dc:title>&xxe;")
+        more = next_offset < len(selected) or (fault is not None and fault.kind in (
+            "empty", "hollow"))
         if more:
             self.issued[token] = time.monotonic()
         token_xml = (f'<resumptionToken completeListSize="{len(selected)}" cursor="{offset}">'
@@ -277,7 +300,13 @@ class HostileServer:
                      f'<resumptionToken completeListSize="{len(selected)}"/>')
         if fault is not None and fault.kind == "decoy":
             token_xml = f"<!-- <resumptionToken>decoy|{offset}</resumptionToken> -->{token_xml}"
-        return self._envelope(f"<ListRecords>{''.join(records)}{token_xml}</ListRecords>")
+        body = self._envelope(f"<ListRecords>{''.join(records)}{token_xml}</ListRecords>")
+        if fault is not None and fault.kind in ("entity", "dtd"):
+            uri = Path(fault.target).resolve().as_uri()
+            doctype = (f'<!DOCTYPE OAI-PMH [<!ENTITY xxe SYSTEM "{uri}">]>' if fault.kind ==
+                       "entity" else f'<!DOCTYPE OAI-PMH SYSTEM "{uri}">')
+            body = body.replace(b"<OAI-PMH", doctype.encode() + b"\n<OAI-PMH", 1)
+        return body
 
     def _sets(self, query: dict[str, str]) -> bytes:
         specs = sorted({spec for item in self.items for spec in item.sets})
@@ -296,6 +325,10 @@ class HostileServer:
             return (f'<record><header status="deleted"><identifier>{item.identifier}'
                     f"</identifier><datestamp>{item.datestamp}</datestamp>{sets}</header>"
                     "</record>")
+        if item.metadata is not None:
+            return (f"<record><header><identifier>{item.identifier}</identifier><datestamp>"
+                    f"{item.datestamp}</datestamp>{sets}</header><metadata>{item.metadata}"
+                    "</metadata></record>")
         return (f"<record><header><identifier>{item.identifier}</identifier><datestamp>"
                 f"{item.datestamp}</datestamp>{sets}</header><metadata><oai_dc:dc "
                 'xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
