@@ -101,14 +101,21 @@ def build_parser() -> argparse.ArgumentParser:
         "harvest", help="harvest sources (incrementally); report/approve/reject runs",
         description="tsunagu harvest [ID…|--all] [--full] | harvest report SOURCE [--run N] "
                     "[--format text|json|csv|html] [--send-to DIR] | harvest validate SOURCE "
-                    "[--json] | harvest approve SOURCE RUN | harvest reject SOURCE RUN")
+                    "[--json] | harvest approve SOURCE RUN | harvest reject SOURCE RUN | "
+                    "harvest pages SOURCE [--run N | --record OAI_ID] [--json] | "
+                    "harvest page SOURCE PAGE_ID (the page's bytes as received)")
     harvest.add_argument("ids", nargs="*", help="source ids (default: all), or report "
-                         "SOURCE, validate SOURCE, approve SOURCE RUN, reject SOURCE RUN")
+                         "SOURCE, validate SOURCE, approve SOURCE RUN, reject SOURCE RUN, "
+                         "pages SOURCE, page SOURCE PAGE_ID")
     harvest.add_argument("--all", action="store_true", help="harvest every source")
     harvest.add_argument("--full", action="store_true", help="ignore the last harvest date")
     harvest.add_argument("--no-index", action="store_true", help="do not update the index")
-    harvest.add_argument("--run", type=int, help="report: this run (default: the latest)")
-    harvest.add_argument("--json", action="store_true", help="report, validate: as JSON")
+    harvest.add_argument("--run", type=int,
+                         help="report, pages: this run (default: the latest)")
+    harvest.add_argument("--record", metavar="OAI_ID",
+                         help="pages: the page this record was last harvested from")
+    harvest.add_argument("--json", action="store_true",
+                         help="report, validate, pages: as JSON")
     harvest.add_argument("--format", choices=("text", "json", "csv", "html"),
                          help="report: the output format (default text)")
     harvest.add_argument("--send-to", metavar="DIR",

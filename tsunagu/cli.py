@@ -21,12 +21,13 @@ from tsunagu.config import Settings
 from tsunagu.console import (
     print_health,
     print_mapping_report,
+    print_pages,
     print_progress,
     print_report,
     print_runs,
     print_validation,
 )
-from tsunagu.errors import ConfigError, TsunaguError
+from tsunagu.errors import ConfigError, NotFoundError, TsunaguError
 from tsunagu.pipeline import Pipeline
 from tsunagu.records import MappingProfile, Sector, Source
 
@@ -105,7 +106,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
 
 
-RUN_ACTIONS = ("report", "validate", "approve", "reject")
+RUN_ACTIONS = ("report", "validate", "approve", "reject", "pages", "page")
 
 
 def _run_action(pipeline: Pipeline, args: argparse.Namespace) -> int:
@@ -115,6 +116,10 @@ def _run_action(pipeline: Pipeline, args: argparse.Namespace) -> int:
         return _report(pipeline, args, rest[0])
     if action == "validate" and len(rest) == 1:
         return _validate(pipeline, rest[0], as_json=args.json)
+    if action == "pages" and len(rest) == 1:
+        return _pages(pipeline, rest[0], args)
+    if action == "page" and len(rest) == 2 and rest[1].isdigit():
+        return _page(pipeline, rest[0], int(rest[1]))
     if action in ("approve", "reject") and len(rest) == 2 and rest[1].isdigit():
         run = (pipeline.approve if action == "approve" else pipeline.reject)(
             rest[0], int(rest[1]))
@@ -122,9 +127,41 @@ def _run_action(pipeline: Pipeline, args: argparse.Namespace) -> int:
         if action == "approve" and not args.no_index:
             print_index_update(pipeline)
         return 0
-    print(f"tsunagu: usage: harvest {action} SOURCE" + (" RUN" if action != "report" else ""),
-          file=sys.stderr)
+    usage = {"report": "SOURCE", "validate": "SOURCE", "pages": "SOURCE",
+             "page": "SOURCE PAGE_ID"}.get(action, "SOURCE RUN")
+    print(f"tsunagu: usage: harvest {action} {usage}", file=sys.stderr)
     return 2
+
+
+def _pages(pipeline: Pipeline, source_id: str, args: argparse.Namespace) -> int:
+    """``harvest pages SOURCE [--run N] [--record OAI_ID] [--json]``: the kept pages."""
+    pipeline.source(source_id)  # an unknown source is an error, not an empty list
+    store = pipeline.store
+    if args.record:
+        found = store.pages.of_record(source_id, args.record)
+        if found is None:
+            raise NotFoundError(f"no kept page holds {args.record} of {source_id}",
+                                source_id=source_id)
+        pages = [found]
+    else:
+        run = store.runs.get(args.run) if args.run else store.runs.latest(source_id)
+        if run is None or run.source_id != source_id:
+            raise NotFoundError(f"no harvest run {args.run or ''} of {source_id}".replace(
+                "  ", " "), source_id=source_id)
+        pages = store.pages.of_run(run.id)
+    print_pages(pages, as_json=args.json)
+    return 0
+
+
+def _page(pipeline: Pipeline, source_id: str, page_id: int) -> int:
+    """``harvest page SOURCE PAGE_ID``: a kept page's bytes, as received, to stdout."""
+    found = pipeline.store.pages.get(page_id)
+    body = pipeline.store.pages.body(page_id)
+    if found is None or body is None or found.request.source_id != source_id:
+        raise NotFoundError(f"no kept page {page_id} of {source_id}", source_id=source_id)
+    sys.stdout.buffer.write(body)
+    sys.stdout.buffer.flush()
+    return 0
 
 
 def _report(pipeline: Pipeline, args: argparse.Namespace, source_id: str) -> int:

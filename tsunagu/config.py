@@ -15,6 +15,11 @@ from pathlib import Path
 from tsunagu import __version__
 
 DEFAULT_DATA_DIR = "./tsunagu-data"
+PROJECT_URL = "https://github.com/tsunagu"
+#: The User-Agent without an operator's contact (``TSUNAGU_CONTACT`` adds one).
+DEFAULT_USER_AGENT = f"tsunagu/{__version__} (+{PROJECT_URL}; OAI-PMH harvester)"
+_MAX_CONTACT = 200  # characters of TSUNAGU_CONTACT
+_MAX_USER_AGENT = 400  # characters of TSUNAGU_USER_AGENT
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -25,7 +30,9 @@ class Settings:
 
     data_dir: Path
     allow_private_hosts: bool = False
-    user_agent: str = f"tsunagu/{__version__} (+https://github.com/tsunagu; OAI-PMH harvester)"
+    #: Sent with every request: ``tsunagu/<version> (+<project url>; <contact>)`` with the
+    #: operator's ``TSUNAGU_CONTACT``, or ``TSUNAGU_USER_AGENT`` whole.
+    user_agent: str = DEFAULT_USER_AGENT
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
     max_response_bytes: int = 256 * 1024 * 1024
@@ -77,10 +84,16 @@ class Settings:
     #: Servers whose deletions are not persistent get a full, reconciling harvest
     #: at least this often (days).
     full_harvest_days: int = 30
+    #: Harvested pages are kept verbatim while a stored record was last seen in them,
+    #: and all pages of each source's last this many runs (``TSUNAGU_KEEP_PAGE_RUNS``).
+    keep_page_runs: int = 3
     #: A run that would delete more than this share of a source's live records (and
-    #: at least ``mass_deletion_min`` of them) is held until a person approves it.
+    #: at least ``mass_deletion_min`` of them), or more than ``mass_deletion_max``
+    #: records whatever the share (``0``: no absolute limit), is held until a person
+    #: approves it (``TSUNAGU_MASS_DELETION_SHARE``, ``TSUNAGU_MASS_DELETION_MAX``).
     mass_deletion_share: float = 0.2
     mass_deletion_min: int = 10
+    mass_deletion_max: int = 10_000
     # -- institutions (docs/institutions.md) ------------------------------------
     #: A login session lasts this long (seconds); logging out or a password change ends it.
     session_lifetime: float = 14 * 86400.0
@@ -137,6 +150,13 @@ class Settings:
             index_procs=max(1, int(_number(env, "TSUNAGU_INDEX_PROCS", _default_index_procs()))),
             window_days=max(0, int(_number(env, "TSUNAGU_WINDOW_DAYS", cls.window_days))),
             validate_all_pages=_flag(env, "TSUNAGU_VALIDATE_ALL_PAGES"),
+            keep_page_runs=max(0, int(_number(env, "TSUNAGU_KEEP_PAGE_RUNS",
+                                              cls.keep_page_runs))),
+            mass_deletion_share=_share(env, "TSUNAGU_MASS_DELETION_SHARE",
+                                       cls.mass_deletion_share),
+            mass_deletion_max=int(_number(env, "TSUNAGU_MASS_DELETION_MAX",
+                                          cls.mass_deletion_max)),
+            user_agent=_user_agent(env),
             secret_key=env.get("TSUNAGU_SECRET_KEY") or None,
             password_hashing=env.get("TSUNAGU_PASSWORD_HASHING", "").strip() or "standard",
         )
@@ -154,6 +174,41 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
         return False
     # A typo must not silently flip a security switch either way.
     raise ValueError(f"{name} must be one of 1/0/true/false/yes/no, not {value!r}")
+
+
+def _share(env: Mapping[str, str], name: str, default: float) -> float:
+    share = _number(env, name, default)
+    if share > 1:  # "20" meant as 20 % would switch the guard off
+        raise ValueError(f"{name} must be a fraction from 0 to 1 (0.2 = 20%), "
+                         f"not {env[name].strip()!r}")
+    return share
+
+
+def _user_agent(env: Mapping[str, str]) -> str:
+    """``TSUNAGU_USER_AGENT`` whole, else the default with ``TSUNAGU_CONTACT`` in it."""
+    whole = _header_value(env, "TSUNAGU_USER_AGENT", _MAX_USER_AGENT)
+    if whole:
+        return whole
+    contact = _header_value(env, "TSUNAGU_CONTACT", _MAX_CONTACT)
+    if not contact:
+        return DEFAULT_USER_AGENT
+    if "@" not in contact and not contact.startswith(("https://", "http://")):
+        raise ValueError(f"TSUNAGU_CONTACT must be an e-mail address or an http(s) URL, "
+                         f"not {contact!r}")
+    if "(" in contact or ")" in contact:  # it goes inside the User-Agent's comment
+        raise ValueError(f"TSUNAGU_CONTACT must not contain parentheses, not {contact!r}")
+    return f"tsunagu/{__version__} (+{PROJECT_URL}; {contact})"
+
+
+def _header_value(env: Mapping[str, str], name: str, limit: int) -> str:
+    """A value sent in an HTTP header: printable ASCII (no CR/LF), at most ``limit`` long."""
+    value = env.get(name, "").strip()
+    if any(not " " <= char <= "~" for char in value):
+        raise ValueError(f"{name} must be printable ASCII on one line (no CR, LF or other "
+                         f"control characters), not {value!r}")
+    if len(value) > limit:
+        raise ValueError(f"{name} must be at most {limit} characters, not {len(value)}")
+    return value
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:

@@ -12,7 +12,7 @@ from typing import Any
 from tsunagu.harvester import Progress
 from tsunagu.harvester.conformance import StoredValidation
 from tsunagu.pipeline import MappingReport
-from tsunagu.store import HarvestRun
+from tsunagu.store import HarvestRun, StoredPage
 from tsunagu.store.health import HealthSummary, SourceHealth, health_payload
 
 _LOCK = threading.Lock()  # sources are harvested in parallel threads
@@ -133,3 +133,18 @@ def print_health(health: Sequence[SourceHealth], summary: HealthSummary, *,
               + (f"\t{item.error}" if item.error and not item.healthy else ""))
     print(f"{summary.active} active sources: {summary.healthy} healthy, "
           f"{summary.unhealthy} need attention")
+
+
+def print_pages(pages: Sequence[StoredPage], *, as_json: bool) -> None:
+    """Kept response pages (``tsunagu harvest pages``): one line each, or JSON."""
+    if as_json:
+        print(json.dumps([{"id": page.id, **dataclasses.asdict(page.request),
+                           "status": page.status, "error": page.error,
+                           "received_at": page.received_at, "size": page.size}
+                          for page in pages], ensure_ascii=False, indent=2))
+        return
+    for page in pages:
+        request = page.request
+        note = f"  {page.error}" if page.error else ""
+        print(f"{page.id}\trun {request.run_id} page {request.page}\t{page.status}\t"
+              f"{page.size} bytes\t{request.response_date}\t{request.url}{note}")

@@ -179,5 +179,9 @@ def test_exports_and_activity(client: TestClient, visitor: TestClient,
     assert len(table.text.splitlines()) >= 13
     raw = [json.loads(line) for line in client.get("/dashboard/nijl/raw.jsonl").text.splitlines()]
     assert len(raw) == 12 and raw[0]["xml"].startswith("<")
+    # Each raw record says which harvested page it came from (a kept page, by its id).
+    origin = raw[0]["harvested_from"]
+    assert origin["url"].startswith("http://127.0.0.1") and "verb=ListRecords" in origin["url"]
+    assert origin["run"] >= 1 and origin["page"] >= 1 and origin["response_date"]
     page = client.get("/dashboard/nijl/activity", headers={"Accept-Language": "en"}).text
     assert "Item page views" in page

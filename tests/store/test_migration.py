@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from tsunagu.records import RawRecord, Sector, Source
-from tsunagu.store import ChangeKind, Store
+from tsunagu.store import ChangeKind, PageRequest, Store
 
 V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -39,7 +39,7 @@ def test_version_1_store_gains_the_new_columns(tmp_path: Path) -> None:
     conn.close()
     store = Store(path)
     try:
-        assert store.db.get_meta("schema_version") == "4"  # migrated through 2 and 3 to 4
+        assert store.db.get_meta("schema_version") == "5"  # migrated through 2, 3 and 4
         old = store.runs.get(1)
         assert old.new == 7 and old.repaired == 0 and not old.full and old.seconds == 0
         store.sources.add(Source(id="old", name="Old", base_url="http://x", sector=Sector.OTHER))
@@ -51,5 +51,29 @@ def test_version_1_store_gains_the_new_columns(tmp_path: Path) -> None:
     finally:
         store.close()
     again = Store(path)  # opening again changes nothing
-    assert again.db.get_meta("schema_version") == "4" and again.raw.count("old") == 1
+    assert again.db.get_meta("schema_version") == "5" and again.raw.count("old") == 1
     again.close()
+
+
+def test_a_version_4_store_gains_the_page_archive(tmp_path: Path) -> None:
+    path = tmp_path / "v4.sqlite3"
+    Store(path).close()
+    with sqlite3.connect(path) as conn:  # back to what version 4 wrote
+        conn.execute("DROP TABLE raw_pages")
+        conn.execute("ALTER TABLE raw_records DROP COLUMN page_id")
+        conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    conn.close()
+    store = Store(path)
+    try:
+        assert store.db.get_meta("schema_version") == "5"
+        store.sources.add(Source(id="old", name="Old", base_url="http://x", sector=Sector.OTHER))
+        run_id = store.runs.start("old", None, "2026-01-01")
+        page_id = store.pages.add(PageRequest("old", run_id, 1, "http://x?verb=ListRecords"),
+                                  b"<OAI-PMH/>")
+        raw = RawRecord("old", "oai:1", "2026-01-01", "oai_dc", xml=b"<dc/>")
+        assert store.raw.put_many([raw], run_id, page_id=page_id) == [ChangeKind.NEW]
+        kept = store.pages.of_record("old", "oai:1")
+        assert kept is not None and kept.id == page_id
+        assert store.pages.body(page_id) == b"<OAI-PMH/>"
+    finally:
+        store.close()

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Generator
 
 from tsunagu.config import Settings
-from tsunagu.errors import HarvestError, OAIError, TruncatedResponseError
+from tsunagu.errors import HarvestError, OAIError, ResponseFormatError, TruncatedResponseError
 from tsunagu.harvester import repair
 from tsunagu.harvester.politeness import HostGates
 from tsunagu.harvester.protocol import (
@@ -41,8 +41,10 @@ class OAIClient:
         self._settings = settings
         self._owns_transport = transport is None
         self._transport = transport or HttpTransport(settings, gates=gates)
-        #: The body of the last ListRecords page parsed (for conformance checks).
-        self.last_body = b""
+        #: The last ListRecords answer parsed (its body for conformance checks and the
+        #: page archive); ``unread``: the last one that could not be read as a page.
+        self.last = Response("", 0, {}, b"")
+        self.unread: Response | None = None
 
     @property
     def requests(self) -> int:
@@ -141,19 +143,28 @@ class OAIClient:
         for attempt in range(1, attempts + 1):
             if response is None:
                 response = self.request(params)
-            self.last_body = response.body
+            self.last = response
             try:
                 return parse_list_records(response.body, source_id=self.source.id,
                                           metadata_prefix=self.source.metadata_prefix)
             except TruncatedResponseError:
                 if attempt == attempts:
+                    self.unread = response
                     raise
                 response = None
                 delay = self._transport.backoff(attempt)
                 logger.warning("%s: truncated page; fetching it again in %.1fs",
                                self.source.id, delay)
                 self._transport.pause(delay, "truncated page")
+            except (OAIError, ResponseFormatError):
+                self.unread = response
+                raise
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def take_unread(self) -> Response | None:
+        """The last answer that could not be read as a page (once), to keep it."""
+        unread, self.unread = self.unread, None
+        return unread
 
     def _first_params(
         self, from_: str | None, until: str | None, set_spec: str | None

@@ -5,8 +5,10 @@ and, after a complete full harvest, live records the server no longer lists
 (reconciliation for servers without persistent deletions), are *staged* in the
 page's transaction. When the run completes, the mass-deletion guard compares
 them with the source's live records: above ``Settings.mass_deletion_share`` (and
-at least ``mass_deletion_min`` records) the run is ``held`` and nothing is
-deleted until ``tsunagu harvest approve SOURCE RUN``; otherwise the tombstones
+at least ``mass_deletion_min`` records), or above ``mass_deletion_max`` records
+whatever the share (a large source losing a small share of its records can still
+lose very many), the run is ``held`` and nothing is deleted until
+``tsunagu harvest approve SOURCE RUN``; otherwise the tombstones
 are written in batches (each with the mapping hook, which removes the records
 from the index). A truncated or failed run never gets here.
 """
@@ -32,14 +34,20 @@ BATCH = 500
 def guard_message(store: Store, source_id: str, run_id: int, settings: Settings) -> str | None:
     """Why the run's staged deletions must be held, or None when they may go ahead."""
     doomed = store.raw.live_pending_count(run_id)
-    if doomed < settings.mass_deletion_min:  # nothing to weigh: no count of live records
-        return None
+    over_max = 0 < settings.mass_deletion_max < doomed
+    if doomed < settings.mass_deletion_min and not over_max:
+        return None  # too few to weigh against the share: no count of live records
     live = store.raw.count(source_id)
-    if doomed <= settings.mass_deletion_share * live:
-        return None
     share = doomed / live if live else 1.0
-    return (f"held: this run would delete {doomed} of {live} live records ({share:.0%}, more "
-            f"than the {settings.mass_deletion_share:.0%} allowed); nothing was deleted. "
+    passed: list[str] = []
+    if over_max:
+        passed.append(f"more than the {settings.mass_deletion_max:,} records allowed at once")
+    if doomed >= settings.mass_deletion_min and doomed > settings.mass_deletion_share * live:
+        passed.append(f"more than the {settings.mass_deletion_share:.0%} allowed")
+    if not passed:
+        return None
+    return (f"held: this run would delete {doomed:,} of {live:,} live records ({share:.0%}, "
+            f"{' and '.join(passed)}); nothing was deleted. "
             f"Approve with `tsunagu harvest approve {source_id} {run_id}` or reject with "
             f"`tsunagu harvest reject {source_id} {run_id}`")
 

@@ -36,6 +36,7 @@ from tsunagu.config import Settings
 from tsunagu.errors import (
     BlockedAddressError,
     DeadlineExceededError,
+    HarvestError,
     OAIError,
     ResponseTooLargeError,
     SourceParkedError,
@@ -68,6 +69,12 @@ __all__ = ["Progress", "ProgressHook", "harvest_source"]
 logger = logging.getLogger(__name__)
 
 MAX_RESTARTS = 2  # window restarts per set after rejected resumption tokens
+#: The error codes OAI-PMH 2.0 defines (section 3.6), each handled as the protocol
+#: says; any other (``unknownError``, a server's own) is the server's trouble and
+#: is asked again once, then fails the part like a network error.
+OAI_ERROR_CODES = frozenset({
+    "badArgument", "badResumptionToken", "badVerb", "cannotDisseminateFormat",
+    "idDoesNotExist", "noRecordsMatch", "noMetadataFormats", "noSetHierarchy"})
 
 
 def harvest_source(
@@ -192,6 +199,7 @@ class _Run:
                             f"({', '.join(source.exclude_sets)}) were not stored")
                     self._count_requests()
                     store.runs.add_counts(self.run_id, seconds=time.monotonic() - started)
+                    store.pages.prune(source.id, self.settings.keep_page_runs)
 
     def _reconciliation_due(self, identity: Identity) -> bool:
         """A periodic full harvest for servers that do not keep deletions."""
@@ -261,10 +269,13 @@ class _Run:
         """List one set over ``window``, from ``part`` (and ``token``) to the window's end.
 
         A rejected token is retried once, then the part restarts (``MAX_RESTARTS``
-        times); a part that keeps failing is split in two (:mod:`.splitting`) and
-        the halves listed in turn (the right ones wait in ``pending``, nearest last).
+        times); an OAI error code the protocol does not define is asked again once
+        per request (after a backoff), then counts as a failure of the part; a part
+        that keeps failing is split in two (:mod:`.splitting`) and the halves listed
+        in turn (the right ones wait in ``pending``, nearest last).
         """
         restarts, retried = 0, None
+        asked_again: set[str | None] = set()  # tokens (None: no token) asked again
         pending: list[Window] = []
         while True:
             failure: TsunaguError
@@ -302,7 +313,15 @@ class _Run:
                     self._issue(f"the server refused from/until in seconds ({exc.message}); "
                                 "asking again at day granularity")
                     continue
-                if exc.code != "badResumptionToken":
+                if exc.code not in OAI_ERROR_CODES and rejected not in asked_again:
+                    asked_again.add(rejected)
+                    token = rejected  # the same request once more
+                    wait = self.oai.transport.backoff(1)
+                    self._issue(f"{exc.message}, in {label(part, set_spec)}: not a code "
+                                f"OAI-PMH defines; asking again in {wait:.1f}s")
+                    self.oai.transport.pause(wait, f"OAI-PMH error {exc.code}")
+                    continue
+                if exc.code in OAI_ERROR_CODES and exc.code != "badResumptionToken":
                     raise
                 failure = exc
             except TransportError as exc:
@@ -319,10 +338,12 @@ class _Run:
                 else:
                     return window
                 token, restarts, retried = None, 0, None
+                asked_again.clear()
                 continue
             left, right = self.splitter.halves(part, set_spec, failure)
             pending.append(right)
             part, token, restarts, retried = left, None, 0, None
+            asked_again.clear()
 
     def _from_earliest(self, part: Window) -> str | None:
         """Identify's earliestDatestamp as the ``from`` of ``part``, if it has none (and
@@ -358,22 +379,33 @@ class _Run:
         # is let go at once (its host is held while it is out).
         pages = self.oai.list_records(from_=part.from_, until=part.until, set_spec=set_spec,
                                       token=token)
-        with contextlib.closing(pages):
-            for page, params in pages:
-                mark = None
-                if page.token is not None:
-                    checkpoint = Checkpoint(self.source.id, self.run_id, part.from_,
-                                            part.until, set_spec, page.token, self.pages + 1)
-                else:
-                    checkpoint, mark = dataclasses.replace(end[0], pages=self.pages + 1), end[1]
-                self.pages = checkpoint.pages
-                self.pages_store.store_page(page, params, checkpoint, mark)
-                if self.conformance.wanted(page):  # warnings only
-                    self.conformance.record(self.run_id, self.oai.last_body, page)
-                self.sent_token = page.token
-                if time.monotonic() > self.deadline:
-                    raise DeadlineExceededError(
-                        f"the run reached its deadline of {self.settings.run_deadline:.0f}s")
+        try:
+            with contextlib.closing(pages):
+                for page, params in pages:
+                    mark = None
+                    if page.token is not None:
+                        checkpoint = Checkpoint(self.source.id, self.run_id, part.from_,
+                                                part.until, set_spec, page.token,
+                                                self.pages + 1)
+                    else:
+                        checkpoint, mark = (dataclasses.replace(end[0], pages=self.pages + 1),
+                                            end[1])
+                    self.pages = checkpoint.pages
+                    self.pages_store.store_page(page, checkpoint, mark, self.oai.last,
+                                                window=part, set_spec=set_spec,
+                                                sent_token=params.get("resumptionToken"))
+                    if self.conformance.wanted(page):  # warnings only
+                        self.conformance.record(self.run_id, self.oai.last.body, page)
+                    self.sent_token = page.token
+                    if time.monotonic() > self.deadline:
+                        raise DeadlineExceededError(f"the run reached its deadline of "
+                                                    f"{self.settings.run_deadline:.0f}s")
+        except HarvestError as exc:
+            unread = self.oai.take_unread()
+            if unread is not None:  # kept with the error: the failure can be reproduced
+                self.pages_store.keep_unread(unread, exc, self.run_id, self.pages + 1,
+                                            window=part, set_spec=set_spec)
+            raise
 
     # -- completion -------------------------------------------------------------
     def _complete(self, window: Window, *, full: bool) -> None:

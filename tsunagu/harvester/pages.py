@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from urllib.parse import parse_qsl, urlsplit
 
 from tsunagu.config import Settings
-from tsunagu.errors import ErrorBudgetExceededError
+from tsunagu.errors import ErrorBudgetExceededError, HarvestError
 from tsunagu.harvester.deletions import PageHook
 from tsunagu.harvester.protocol import RecordPage
-from tsunagu.harvester.windows import parse_datestamp
+from tsunagu.harvester.transport import Response
+from tsunagu.harvester.windows import Window, parse_datestamp
 from tsunagu.records import RawRecord, Source
-from tsunagu.store import ChangeKind, Checkpoint, Store
+from tsunagu.store import ChangeKind, Checkpoint, PageRequest, Store
+from tsunagu.store.raw_pages import FAILED
 
 _CHANGE_NAMES = {kind: kind.value for kind in ChangeKind}  # run counters by change
 
@@ -58,31 +61,39 @@ class PageStore:
         self.excluded = 0  # of them, left out for their sets
         self._blocked = frozenset(source.exclude_sets)
 
-    def store_page(self, page: RecordPage, params: dict[str, str], checkpoint: Checkpoint,
-                   mark: str | None) -> None:
+    def store_page(self, page: RecordPage, checkpoint: Checkpoint, mark: str | None,
+                   answer: Response, *, window: Window, set_spec: str | None,
+                   sent_token: str | None) -> None:
         """Store ``page`` with ``checkpoint`` (and move the high-water mark to ``mark``,
-        the ``until`` of a window the page completes) in one transaction."""
+        the ``until`` of a window the page completes) in one transaction; the
+        ``answer`` it was read from is kept as received, with what was asked (in
+        ``window`` and ``set_spec``, with ``sent_token``): its records' provenance."""
         store, run_id = self.store, checkpoint.run_id
         wanted, left_out = self._sort(page.records)
+        origin = PageRequest(self.source.id, run_id, checkpoint.pages, answer.url, set_spec,
+                             self.source.metadata_prefix, window.from_, window.until,
+                             sent_token, page.token, page.response_date)
         with store.db.transaction():
+            page_id = store.pages.add(origin, answer.body)
             live = [raw for raw in wanted if not raw.deleted]
-            kinds = store.raw.put_many(live, run_id)
+            kinds = store.raw.put_many(live, run_id, page_id=page_id)
             changes = [(raw, kind) for raw, kind in zip(live, kinds, strict=True)
                        if kind is not None]
             for raw in wanted:
                 if raw.deleted:
                     store.raw.stage_deletion(raw, run_id, "deleted by the server")
             self._drop_stored(left_out, run_id)
-            context = "&".join(f"{k}={v}" for k, v in params.items())
+            if page.rejected:
+                context = _context(page, checkpoint.pages, page_id, origin.url)
             for rejected in page.rejected:
                 store.quarantine.add(
                     self.source.id, rejected.oai_identifier, stage="parsing", run_id=run_id,
-                    reason=f"{rejected.reason} (page {checkpoint.pages}: {context})",
-                    raw=rejected.raw)
+                    reason=f"{rejected.reason} ({context})", raw=rejected.raw)
             for identifier, what in page.repaired:
                 store.runs.log.add_issue(run_id, identifier, "repaired", what)
             for note in page.notes:
-                store.runs.log.add_issue(run_id, None, "page", f"{note} ({context})")
+                store.runs.log.add_issue(run_id, None, "page", f"{note} (page "
+                                         f"{checkpoint.pages}, kept as {page_id}: {origin.url})")
             quarantined = len(page.rejected) + self.on_page(changes, run_id)
             counts = dict.fromkeys(_CHANGE_NAMES.values(), 0)
             named = [(raw.oai_identifier, _CHANGE_NAMES[kind]) for raw, kind in changes]
@@ -107,6 +118,16 @@ class PageStore:
                 f"{failures} records quarantined in this run, more than the error budget of "
                 f"{self.settings.error_budget}; see `tsunagu harvest report "
                 f"{self.source.id} --run {run_id}`", source_id=self.source.id)
+
+    def keep_unread(self, answer: Response, error: HarvestError, run_id: int, number: int, *,
+                    window: Window, set_spec: str | None) -> None:
+        """Keep an answer that could not be read as page ``number``, with the error."""
+        if not run_id:
+            return
+        token = dict(parse_qsl(urlsplit(answer.url).query)).get("resumptionToken")
+        origin = PageRequest(self.source.id, run_id, number, answer.url, set_spec,
+                             self.source.metadata_prefix, window.from_, window.until, token)
+        self.store.pages.add(origin, answer.body, status=FAILED, error=str(error)[:1000])
 
     def _sort(self, records: tuple[RawRecord, ...]) -> tuple[list[RawRecord], list[RawRecord]]:
         """The records to store, and those left out for being in an excluded set."""
@@ -134,3 +155,10 @@ class PageStore:
         moved = parse_datestamp(mark)
         if moved is not None and (current is None or moved > current):
             self.store.sources.set_high_water(self.source.id, mark)
+
+
+def _context(page: RecordPage, number: int, page_id: int, url: str) -> str:
+    """Where a quarantined record was: the page, its first and last records, the URL."""
+    identifiers = [raw.oai_identifier for raw in page.records]
+    around = f", records {identifiers[0]} … {identifiers[-1]}" if identifiers else ""
+    return f"page {number} (kept as {page_id}{around}): {url}"

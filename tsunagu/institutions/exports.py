@@ -80,16 +80,25 @@ def export_raw_records(pipeline: Pipeline, actor: Actor | None,
                        institution_id: str) -> Iterator[bytes]:
     """Every raw record as received (deleted ones as tombstones), one JSON object per line:
     ``source_id``, ``oai_identifier``, ``datestamp``, ``metadata_prefix``, ``deleted``,
-    ``sets`` and ``xml`` (the metadata element as text)."""
+    ``sets``, ``xml`` (the metadata element as text) and ``harvested_from`` (the
+    request that brought it last: ``url``, ``token``, ``response_date``, ``run``,
+    ``page``, ``page_id``; null for records no kept page holds)."""
     sources = _sources(pipeline.store, actor, institution_id)
 
     def lines() -> Iterator[bytes]:
         for source_id in sources:
+            origins = pipeline.store.pages.of_records(source_id)
             for raw in pipeline.store.raw.iter(source_id):
+                kept = origins.get(raw.oai_identifier)
                 item = {"source_id": raw.source_id, "oai_identifier": raw.oai_identifier,
                         "datestamp": raw.datestamp, "metadata_prefix": raw.metadata_prefix,
                         "deleted": raw.deleted, "sets": list(raw.set_specs),
-                        "xml": raw.xml.decode("utf-8", errors="replace")}
+                        "xml": raw.xml.decode("utf-8", errors="replace"),
+                        "harvested_from": None if kept is None else {
+                            "url": kept.request.url, "token": kept.request.token_sent,
+                            "response_date": kept.request.response_date,
+                            "run": kept.request.run_id, "page": kept.request.page,
+                            "page_id": kept.id}}
                 yield (json.dumps(item, ensure_ascii=False) + "\n").encode("utf-8")
     return lines()
 

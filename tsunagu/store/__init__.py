@@ -17,6 +17,7 @@ from tsunagu.store.database import Database, utc_now
 from tsunagu.store.normalized import NormalizedRecords
 from tsunagu.store.quarantine import Quarantine
 from tsunagu.store.raw import ChangeKind, RawRecords
+from tsunagu.store.raw_pages import PageRequest, RawPages, StoredPage
 from tsunagu.store.runs import Checkpoint, HarvestRun, HarvestRuns
 from tsunagu.store.source_notes import SourceNotes
 from tsunagu.store.sources import Sources
@@ -26,7 +27,9 @@ __all__ = [
     "Checkpoint",
     "Database",
     "HarvestRun",
+    "PageRequest",
     "Store",
+    "StoredPage",
     "utc_now",
 ]
 
@@ -38,6 +41,7 @@ class Store:
         self.db = Database(path)
         self.sources = Sources(self.db)
         self.raw = RawRecords(self.db)
+        self.pages = RawPages(self.db)
         self.records = NormalizedRecords(self.db)
         self.runs = HarvestRuns(self.db)
         self.quarantine = Quarantine(self.db)

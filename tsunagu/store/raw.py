@@ -39,12 +39,15 @@ class RawRecords:
         return kind
 
     def put_many(
-        self, raws: Sequence[RawRecord], run_id: int | None, *, skip_seen: bool = True
+        self, raws: Sequence[RawRecord], run_id: int | None, *, skip_seen: bool = True,
+        page_id: int | None = None,
     ) -> list[ChangeKind | None]:
         """Store records of one source (one page); what each did, in order.
 
         With ``skip_seen`` a record already stored by the same run (it came in
         another set, or again after a restarted window) is skipped: ``None``.
+        ``page_id``: the kept page (:mod:`.raw_pages`) the records came in, the
+        provenance of every record written or seen unchanged.
         """
         if not raws:
             return []
@@ -72,7 +75,8 @@ class RawRecords:
                 if row is None:
                     kinds.append(_DELETED if deleted else _NEW)
                 elif row[0] == digest:
-                    touches.append((raw.datestamp, sets, run_id, source_id, identifier))
+                    touches.append((raw.datestamp, sets, run_id, page_id, source_id,
+                                    identifier))
                     kinds.append(_UNCHANGED)
                     continue
                 else:
@@ -81,9 +85,9 @@ class RawRecords:
                            raw.xml, digest)
             if touches:
                 conn.executemany(
-                    "UPDATE raw_records SET datestamp = ?, set_specs = ?, seen_run = ?"
-                    " WHERE source_id = ? AND oai_identifier = ?", touches)
-            _upsert(conn, writes, (source_id, now, now, run_id, run_id))
+                    "UPDATE raw_records SET datestamp = ?, set_specs = ?, seen_run = ?,"
+                    " page_id = ? WHERE source_id = ? AND oai_identifier = ?", touches)
+            _upsert(conn, writes, (source_id, now, now, run_id, run_id, page_id))
         return kinds
 
     # -- deletions: staged during a run, applied (or held) when it completes --------
@@ -210,13 +214,13 @@ def _digest(raw: RawRecord) -> str:
 
 
 #: Rows of ``raw_records`` written many to a statement; a conflict keeps ``first_seen``.
-#: A batch's source, time and run are bound once per statement.
+#: A batch's source, time, run and page are bound once per statement.
 _upsert = Upsert(
     "raw_records",
     ("source_id", "oai_identifier", "datestamp", "metadata_prefix", "deleted", "set_specs",
-     "xml", "digest", "first_seen", "last_changed", "run_id", "seen_run"),
+     "xml", "digest", "first_seen", "last_changed", "run_id", "seen_run", "page_id"),
     ("source_id", "oai_identifier"), keep=("first_seen",),
-    shared=("source_id", "first_seen", "last_changed", "run_id", "seen_run")).write
+    shared=("source_id", "first_seen", "last_changed", "run_id", "seen_run", "page_id")).write
 
 
 def _existing(
