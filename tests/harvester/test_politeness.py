@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
+from pathlib import Path
 
 import pytest
+from hostile_server import HostileServer, items
 
+from tsunagu.config import Settings
 from tsunagu.harvester.politeness import HostGates
+from tsunagu.pipeline import Pipeline
+from tsunagu.records import Sector, Source
 
 
 class Clock:
@@ -83,3 +89,31 @@ def test_a_wait_that_fails_gives_the_host_back() -> None:
         gates.acquire("a.example")
     clock.now += 5.0
     assert gates.try_acquire("a.example") is not None  # not left locked
+
+
+def test_sources_on_one_host_harvested_at_once_still_ask_it_one_at_a_time(
+        tmp_path: Path) -> None:
+    # Two sources, two workers, one host: the shared gates space every request.
+    settings = Settings(data_dir=tmp_path, allow_private_hosts=True, request_delay=0.15,
+                        request_delay_factor=0.0, harvest_workers=2)
+    pipeline = Pipeline(settings)
+    try:
+        with HostileServer(items(40), page_size=10) as server:
+            for source_id in ("first", "second"):
+                pipeline.add_source(Source(id=source_id, name=source_id, base_url=server.url,
+                                           sector=Sector.ARCHIVE))
+            runs = pipeline.harvest(["first", "second"])
+        assert [run.status for run in runs] == ["ok", "ok"], [run.error for run in runs]
+        assert pipeline.store.raw.count("first") == pipeline.store.raw.count("second") == 40
+        times = sorted(server.times)
+        gaps = [b - a for a, b in itertools.pairwise(times)]
+        # Identify, formats and 4 pages each (sets are not checked: the sources name none),
+        # never closer than the pause ...
+        assert len(times) == 12 and min(gaps) >= 0.14, gaps
+        # ... while both runs were going at once: each asked for its first page before
+        # the other had its last (or this test would prove nothing).
+        lists = [q for q in server.requests if q.get("verb") == "ListRecords"]
+        starts = [n for n, q in enumerate(lists) if "resumptionToken" not in q]
+        assert len(starts) == 2 and starts[1] < len(lists) - 1 - 3, lists
+    finally:
+        pipeline.close()
