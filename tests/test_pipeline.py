@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shutil
 from pathlib import Path
 
 from tsunagu.config import Settings
+from tsunagu.demo.catalog import demo_feed
 from tsunagu.demo.feedfile import FeedRecord, write_feed
 from tsunagu.demo.provider import ProviderServer
 from tsunagu.index import SearchIndex, SearchQuery
@@ -87,4 +89,38 @@ def test_remap_applies_a_changed_profile_without_reharvesting(tmp_path: Path) ->
     assert pipeline.store.records.get(rid).landing_url == "https://example.jp/detail?id=12"  # type: ignore[union-attr]
     assert sum(run.requests for run in pipeline.store.runs.list("machi")) == requests_before
     assert dataclasses.asdict(pipeline.store.sources.get("machi").profile)["landing_url_pattern"]
+    pipeline.close()
+
+
+def test_the_index_and_the_records_are_rebuilt_from_the_raw_records_alone(
+        tmp_path: Path) -> None:
+    # Checklist 11: delete the index (and the normalized records), rebuild from raw,
+    # compare — every record and every search answer, not just the counts.
+    settings = Settings(data_dir=tmp_path / "data", allow_private_hosts=True, request_delay=0.0)
+    with ProviderServer({"kansai": demo_feed("kansai").path}) as provider:
+        pipeline = Pipeline(settings)
+        pipeline.add_source(Source(id="kansai", name="関西大学", sector=Sector.LIBRARY,
+                                   base_url=provider.base_url("kansai")))
+        [run] = pipeline.harvest(["kansai"])
+    assert run.status == "ok", run.error
+    pipeline.update_index()
+    queries = [SearchQuery(""), SearchQuery("関西大学"), SearchQuery("映画", sort="date"),
+               SearchQuery("", page=2, page_size=50), SearchQuery("天津 OR 上海")]
+    index = SearchIndex(settings.index_dir)
+    before = [index.search(query) for query in queries]
+    records = {record.id: record for record in pipeline.store.records.iter("kansai")}
+    assert len(records) > 100 and before[0].total == len(records) and before[1].total > 0
+    requests = pipeline.store.runs.latest("kansai").requests  # type: ignore[union-attr]
+
+    shutil.rmtree(settings.index_dir)
+    with pipeline.store.db.transaction() as conn:  # the normalized records are lost too
+        conn.execute("DELETE FROM records")
+    assert pipeline.store.records.get(next(iter(records))) is None
+    outcome = pipeline.remap("kansai")
+    pipeline.update_index(rebuild=True)
+    assert outcome.mapped == len(records) and outcome.quarantined == 0
+    assert {record.id: record for record in pipeline.store.records.iter("kansai")} == records
+    after = [SearchIndex(settings.index_dir).search(query) for query in queries]
+    assert after == before
+    assert pipeline.store.runs.latest("kansai").requests == requests  # no re-harvest  # type: ignore[union-attr]
     pipeline.close()
