@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from collections.abc import Sequence
 
 import pytest
-from harvest_support import keep
+from harvest_support import ReplayServer, keep
 from hostile_server import Fault, HostileServer, items
 
 from tsunagu.config import Settings
 from tsunagu.harvester import harvest_source
+from tsunagu.harvester.client import OAIClient
 from tsunagu.records import RawRecord, Sector, Source
 from tsunagu.store import ChangeKind, Store
 
@@ -91,3 +93,41 @@ def test_nothing_is_asked_for_ahead_when_off_or_while_the_host_has_its_pause(
     with HostileServer(items(30), page_size=10) as server:
         seen = asked_while_storing(store, server, chosen)
     assert seen == [1, 2, 3]
+
+
+PAGE = ('<?xml version="1.0"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+        "<responseDate>2026-11-25T00:00:00Z</responseDate><request>x</request><ListRecords>"
+        "<record><header><identifier>oai:x:{n}</identifier><datestamp>2026-11-01</datestamp>"
+        "</header><metadata><dc>{n}</dc></metadata></record>")
+
+
+def test_a_page_cut_after_its_token_lets_the_request_sent_ahead_go_and_is_fetched_again(
+        store: Store, settings: Settings) -> None:
+    # The cut page's tail names the next page, which is asked for at once and holds the
+    # host: fetching the cut page again must let it go first (or wait for itself forever).
+    cut = iter([True])
+
+    def respond(query: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        if "resumptionToken" in query:
+            return 200, {}, (PAGE.format(n=2) + "</ListRecords></OAI-PMH>").encode()
+        body = PAGE.format(n=1) + "<resumptionToken>t1</resumptionToken></ListRecords>"
+        return 200, {}, (body if next(cut, False) else body + "</OAI-PMH>").encode()
+
+    unpaused = dataclasses.replace(settings, request_delay=0.0, request_delay_factor=0.0)
+    source = Source(id="cut", name="Cut", base_url="", sector=Sector.ARCHIVE)
+    pages: list[list[str]] = []
+    with ReplayServer(respond) as server:
+        client = OAIClient(dataclasses.replace(source, base_url=server.url), unpaused)
+
+        def run() -> None:
+            with client:
+                pages.extend([r.oai_identifier for r in page.records]
+                             for page, _params in client.list_records())
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        thread.join(10)
+    assert not thread.is_alive(), "the harvest waited for a host its own request held"
+    assert pages == [["oai:x:1"], ["oai:x:2"]]
+    log = [(entry.query.split("&")[-1], entry.status) for entry in client.transport.log]
+    assert ("resumptionToken=t1", None) in log  # the request sent ahead, let go unread

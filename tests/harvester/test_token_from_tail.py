@@ -100,3 +100,12 @@ def test_shuffled_fragments() -> None:
         for tail in (TAIL, 64, 17):
             expected = token_by_pattern(body[-tail:].decode("utf-8", errors="replace"))[0]
             assert token_from_tail(body, tail) == expected, (body, tail)
+
+
+@pytest.mark.parametrize("reference", ["&#99999999;", "&#x110000;", "&#0;", "&#xD800;"])
+def test_a_reference_to_no_legal_character_in_a_token_is_dropped_not_a_crash(
+        reference: str) -> None:
+    body = (f"<OAI-PMH><ListRecords><resumptionToken>a{reference}b</resumptionToken>"
+            "</ListRecords></OAI-PMH>").encode()
+    assert token_from_tail(body) == "ab"
+    assert token_by_pattern(body.decode()) == ("ab", None)

@@ -472,21 +472,40 @@ def test_a_request_sent_ahead_on_a_connection_the_server_closed_is_sent_again(
     assert waits == [] and server.connections == 2
 
 
-def test_a_request_sent_ahead_and_not_wanted_is_read_logged_and_let_go(
+def test_a_request_sent_ahead_and_not_wanted_is_let_go_unread_and_logged(
         settings: Settings) -> None:
     with ScriptedServer(lambda seen: Answer(body=seen.target.encode())) as server, \
             HttpTransport(unpaused(settings)) as transport:
         flight = transport.send(server.url(), {"page": "decoy"})
         assert flight is not None
-        transport.abandon(flight)
+        transport.abandon(flight)  # its host is free again at once
         assert transport.get(server.url(), {"page": "1"}).body == b"/oai?page=1"
         with pytest.raises(ValueError, match="sent for"):  # not the request sent ahead
             transport.get(server.url(), {"page": "2"},
                           sent=transport.send(server.url(), {"page": "3"}))
         assert transport.get(server.url(), {"page": "4"}).body == b"/oai?page=4"
-    assert [entry.query for entry in transport.log] == [
-        "page=decoy", "page=1", "page=3", "page=4"]
-    assert server.connections == 1  # answers read whole: the connection stayed usable
+    assert [(entry.query, entry.status) for entry in transport.log] == [
+        ("page=decoy", None), ("page=1", 200), ("page=3", None), ("page=4", 200)]
+    assert server.connections == 3  # each request let go closed its connection
+
+
+def test_a_request_sent_ahead_is_read_even_when_its_host_could_no_longer_be_checked(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The guard's time for a host runs out between sending and reading, and the name no
+    # longer resolves: the answer is read (it was checked when sent), the host let go.
+    with ScriptedServer(lambda seen: Answer(body=seen.target.encode())) as server:
+        resolver = _Resolver({"oai.example.org": ["93.184.216.34"]})
+        monkeypatch.setattr(socket, "getaddrinfo", resolver)
+        monkeypatch.setattr(socket, "create_connection", _Network({"93.184.216.34"}))
+        monkeypatch.setattr("tsunagu.harvester.transport.GUARD_SECONDS", 0.0)
+        public = dataclasses.replace(unpaused(settings), allow_private_hosts=False)
+        url = f"http://oai.example.org:{server.port}/oai"
+        with HttpTransport(public, sleep=lambda s: None) as transport:
+            flight = transport.send(url, {"page": "1"})
+            resolver.answers["oai.example.org"] = ["10.0.0.7"]  # now a private address
+            assert transport.get(url, {"page": "1"}, sent=flight).body == b"/oai?page=1"
+            with pytest.raises(BlockedAddressError):  # the next request is checked again
+                transport.get(url, {"page": "2"})
 
 
 def test_nothing_is_sent_ahead_to_a_host_the_guard_refuses(settings: Settings) -> None:

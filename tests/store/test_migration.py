@@ -60,6 +60,7 @@ def test_a_version_4_store_gains_the_page_archive(tmp_path: Path) -> None:
     Store(path).close()
     with sqlite3.connect(path) as conn:  # back to what version 4 wrote
         conn.execute("DROP TABLE raw_pages")
+        conn.execute("DROP INDEX raw_records_page")
         conn.execute("ALTER TABLE raw_records DROP COLUMN page_id")
         conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
     conn.close()

@@ -100,7 +100,7 @@ class OAIClient:
             response = self.request(params)
             while True:
                 ahead.guess(response.body, seen)
-                page = self._page(params, response)
+                page = self._page(params, response, ahead)
                 stop: HarvestError | None = None
                 try:
                     next_params = self._next_params(page, seen, empty_pages)
@@ -137,8 +137,11 @@ class OAIClient:
             )
         return token_params(page.token)
 
-    def _page(self, params: dict[str, str], response: Response | None) -> RecordPage:
-        """Parse one page (fetching it unless given); a page cut short is fetched again."""
+    def _page(self, params: dict[str, str], response: Response | None,
+              ahead: _Ahead) -> RecordPage:
+        """Parse one page (fetching it unless given); a page cut short is fetched again
+        (after letting go of a request sent ahead by a token read from its cut end: it
+        holds the host)."""
         attempts = self._settings.retry_attempts
         for attempt in range(1, attempts + 1):
             if response is None:
@@ -148,6 +151,7 @@ class OAIClient:
                 return parse_list_records(response.body, source_id=self.source.id,
                                           metadata_prefix=self.source.metadata_prefix)
             except TruncatedResponseError:
+                ahead.close()
                 if attempt == attempts:
                     self.unread = response
                     raise

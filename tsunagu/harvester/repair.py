@@ -303,20 +303,28 @@ def _clean_text(text: str) -> str:
     return _CHAR_REF.sub(_legal_reference, text)
 
 
-def _legal_reference(match: re.Match[str]) -> str:
-    value = match.group(1)
+def _code(reference: str) -> int | None:
+    """The code point a character reference's ``#…`` names, if XML allows it."""
     try:
-        code = int(value[1:], 16) if value[0] in "xX" else int(value)
+        code = int(reference[1:], 16) if reference[0] in "xX" else int(reference)
     except ValueError:
-        return ""
+        return None
     legal = (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
              or 0x10000 <= code <= 0x10FFFF)
-    return match.group(0) if legal else ""
+    return code if legal else None
+
+
+def _legal_reference(match: re.Match[str]) -> str:
+    return match.group(0) if _code(match.group(1)) is not None else ""
+
+
+def _unescaped_reference(match: re.Match[str]) -> str:
+    code = _code(match.group(1))
+    return "" if code is None else chr(code)  # an illegal one (&#99999999;) is dropped
 
 
 def _unescape(text: str) -> str:
     for entity, char in _ENTITIES.items():
         text = text.replace(entity, char)
-    text = _CHAR_REF.sub(lambda m: chr(int(m.group(1)[1:], 16) if m.group(1)[0] in "xX"
-                                       else int(m.group(1))), text)
+    text = _CHAR_REF.sub(_unescaped_reference, text)
     return text.replace("&amp;", "&")

@@ -35,7 +35,6 @@ blocking the run, and no wait may pass the run's deadline; a transient status
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import email.utils
 import http.client
@@ -218,11 +217,15 @@ class HttpTransport:
         return self._send(url, parts.netloc, params, wait=False)
 
     def abandon(self, flight: InFlight) -> None:
-        """Let go of a request sent ahead whose answer is not wanted. The answer is still
-        read (and dropped, failures too): the request ends before the caller goes on,
-        and the connection stays usable."""
-        with contextlib.suppress(TransportError):
-            self._receive(flight)
+        """Let go of a request sent ahead whose answer is not wanted: its connection is
+        closed unread (a slow or stalled answer does not hold up the caller) and its
+        host given back; the request stays in the log."""
+        if flight.sent is not None and flight.sent.connection is not None:
+            flight.sent.connection.close()
+        self._gates.release(flight.netloc, flight.started)
+        self._append(RequestEntry(flight.at, flight.query, None, 0,
+                                  int((time.monotonic() - flight.started) * 1000),
+                                  "sent ahead; its answer was not needed"))
 
     def get(self, url: str, params: Mapping[str, str], *,
             attempts: int | None = None, sent: InFlight | None = None) -> Response:
@@ -283,10 +286,12 @@ class HttpTransport:
         query: Mapping[str, str] | None = params
         for _ in range(MAX_REDIRECTS + 1):
             parts = urlsplit(current)
-            self._guard(current, parts.scheme, parts.netloc)
-            flight = sent or self._send(current, parts.netloc, query, wait=True)
-            assert flight is not None
-            sent = None
+            if sent is None:
+                self._guard(current, parts.scheme, parts.netloc)
+                flight = self._send(current, parts.netloc, query, wait=True)
+                assert flight is not None
+            else:  # guarded when it was sent; it holds its host until read
+                flight, sent = sent, None
             response = self._receive(flight)
             if response.status in (301, 302, 303, 307, 308) and "location" in response.headers:
                 current = urljoin(current, response.headers["location"])

@@ -113,13 +113,14 @@ class RawPages:
         """Drop a source's pages that no stored record points to, except those of its
         last ``keep_runs`` runs; how many went."""
         with self._db.transaction() as conn:
+            # Candidates by (source, run), each checked through raw_records(page_id):
+            # the cost follows the old pages, not the source's size.
             return conn.execute(
                 "DELETE FROM raw_pages WHERE source_id = ?"
                 " AND (run_id IS NULL OR run_id NOT IN (SELECT id FROM harvest_runs"
                 "  WHERE source_id = ? ORDER BY id DESC LIMIT ?))"
-                " AND id NOT IN (SELECT page_id FROM raw_records"
-                "  WHERE source_id = ? AND page_id IS NOT NULL)",
-                (source_id, source_id, max(0, keep_runs), source_id)).rowcount
+                " AND NOT EXISTS (SELECT 1 FROM raw_records r WHERE r.page_id = raw_pages.id)",
+                (source_id, source_id, max(0, keep_runs))).rowcount
 
     def _select(self, where: str, params: tuple[object, ...]) -> list[StoredPage]:
         rows = self._db.connection().execute(

@@ -76,6 +76,7 @@ CREATE TABLE IF NOT EXISTS raw_pages (
     body BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS raw_pages_run ON raw_pages(run_id, page);
+CREATE INDEX IF NOT EXISTS raw_records_page ON raw_records(page_id);
 CREATE INDEX IF NOT EXISTS raw_pages_source ON raw_pages(source_id, run_id);
 CREATE TABLE IF NOT EXISTS records (
     id TEXT PRIMARY KEY,
