@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         "harvest", help="harvest sources (incrementally); report/approve/reject runs",
         description="tsunagu harvest [ID…|--all] [--full] | harvest report SOURCE [--run N] "
                     "[--format text|json|csv|html] [--send-to DIR] | harvest validate SOURCE "
-                    "[--json] | harvest approve SOURCE RUN | harvest reject SOURCE RUN | "
+                    "[--run N] [--json] | harvest approve SOURCE RUN | harvest reject SOURCE RUN | "
                     "harvest pages SOURCE [--run N | --record OAI_ID] [--json] | "
                     "harvest page SOURCE PAGE_ID (the page's bytes as received)")
     harvest.add_argument("ids", nargs="*", help="source ids (default: all), or report "
@@ -111,7 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     harvest.add_argument("--full", action="store_true", help="ignore the last harvest date")
     harvest.add_argument("--no-index", action="store_true", help="do not update the index")
     harvest.add_argument("--run", type=int,
-                         help="report, pages: this run (default: the latest)")
+                         help="report, pages, validate (its kept pages): this run "
+                              "(default: the latest)")
     harvest.add_argument("--record", metavar="OAI_ID",
                          help="pages: the page this record was last harvested from")
     harvest.add_argument("--json", action="store_true",

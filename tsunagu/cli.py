@@ -115,7 +115,7 @@ def _run_action(pipeline: Pipeline, args: argparse.Namespace) -> int:
     if action == "report" and len(rest) == 1:
         return _report(pipeline, args, rest[0])
     if action == "validate" and len(rest) == 1:
-        return _validate(pipeline, rest[0], as_json=args.json)
+        return _validate(pipeline, rest[0], run_id=args.run, as_json=args.json)
     if action == "pages" and len(rest) == 1:
         return _pages(pipeline, rest[0], args)
     if action == "page" and len(rest) == 2 and rest[1].isdigit():
@@ -190,13 +190,17 @@ def _report(pipeline: Pipeline, args: argparse.Namespace, source_id: str) -> int
     return 0
 
 
-def _validate(pipeline: Pipeline, source_id: str, *, as_json: bool) -> int:
-    """``harvest validate SOURCE``: stored records against their format's schema."""
+def _validate(pipeline: Pipeline, source_id: str, *, run_id: int | None,
+              as_json: bool) -> int:
+    """``harvest validate SOURCE [--run N]``: stored records against their format's
+    schema, and the kept pages of the latest run (or run N) against OAI-PMH's."""
     from tsunagu.harvester.conformance import validate_stored
+    from tsunagu.harvester.page_validation import validate_run_pages
 
     result = validate_stored(pipeline.store, source_id)
-    print_validation(source_id, result, as_json=as_json)
-    return 1 if result.invalid else 0
+    pages = validate_run_pages(pipeline.store, source_id, run_id)
+    print_validation(source_id, result, pages, as_json=as_json)
+    return 1 if result.invalid or (pages is not None and pages.invalid) else 0
 
 
 def _health(pipeline: Pipeline, *, as_json: bool) -> int:

@@ -13,7 +13,8 @@ harvest, :class:`ConformanceCheck` validates the first page of the run, every
 page that needed repair, or every page when ``Settings.validate_all_pages``
 (``TSUNAGU_VALIDATE_ALL_PAGES=1``) asks; its findings become the run's
 ``conformance`` issues. ``tsunagu harvest validate SOURCE`` checks a source's
-stored records (:func:`validate_stored`).
+stored records (:func:`validate_stored`) and, offline, every kept response page
+of a run (:mod:`tsunagu.harvester.page_validation`).
 """
 
 from __future__ import annotations
