@@ -11,11 +11,21 @@ from typing import Any
 
 from tsunagu.harvester import Progress
 from tsunagu.harvester.conformance import StoredValidation
+from tsunagu.harvester.page_validation import RunPagesValidation
 from tsunagu.pipeline import MappingReport
 from tsunagu.store import HarvestRun, StoredPage
 from tsunagu.store.health import HealthSummary, SourceHealth, health_payload
 
 _LOCK = threading.Lock()  # sources are harvested in parallel threads
+
+
+def shown(text: object) -> str:
+    """``text`` safe for one terminal line: what came from a feed may carry CR, LF, tabs,
+    escape sequences or bidi controls, shown here as ``\\x..``/``\\u....`` escapes."""
+    value = str(text)
+    if value.isprintable():
+        return value
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in value)
 
 
 def print_progress(progress: Progress) -> None:
@@ -47,7 +57,7 @@ def print_runs(runs: Sequence[HarvestRun]) -> None:
     for run in runs:
         if run.error:
             until = f" (until {run.resume_after})" if run.status == "parked" else ""
-            print(f"{run.source_id}: {run.status}{until}: {run.error}", file=sys.stderr)
+            print(f"{run.source_id}: {run.status}{until}: {shown(run.error)}", file=sys.stderr)
 
 
 def print_report(report: dict[str, Any]) -> None:
@@ -58,7 +68,7 @@ def print_report(report: dict[str, Any]) -> None:
           f"started {run['started_at']}, finished {run['finished_at'] or '-'}")
     print(f"window: from {run['from_param'] or '(beginning)'} until {run['until_param']}")
     if run["error"]:
-        print(f"error: {run['error']}")
+        print(f"error: {shown(run['error'])}")
     if run["resume_after"]:
         print(f"resumes after: {run['resume_after']}")
     print("counts: " + ", ".join(f"{name} {run[name]}" for name in (
@@ -70,14 +80,15 @@ def print_report(report: dict[str, Any]) -> None:
     previous = report["previous_run"]
     print(f"diff against {'run ' + str(previous) if previous else 'an empty store'}:")
     for kind, diff in report["diff"].items():
-        shown = ", ".join(diff["identifiers"][:10])
+        listed = ", ".join(shown(identifier) for identifier in diff["identifiers"][:10])
         more = " …" if diff["count"] > 10 else ""
-        print(f"  {kind}: {diff['count']}{': ' + shown + more if shown else ''}")
+        print(f"  {kind}: {diff['count']}{': ' + listed + more if listed else ''}")
     for issue in report["issues"]:
-        print(f"  [{issue['kind']}] {issue['oai_identifier'] or '-'}: {issue['message']}")
+        print(f"  [{issue['kind']}] {shown(issue['oai_identifier'] or '-')}: "
+              f"{shown(issue['message'])}")
     for item in report["quarantined"]:
-        print(f"  [quarantined/{item['stage']}] {item['oai_identifier'] or '-'}: "
-              f"{item['reason']}")
+        print(f"  [quarantined/{item['stage']}] {shown(item['oai_identifier'] or '-')}: "
+              f"{shown(item['reason'])}")
 
 
 def print_mapping_report(report: MappingReport) -> None:
@@ -105,17 +116,41 @@ def print_mapping_report(report: MappingReport) -> None:
             print(f"  {identifier}: {reason}")
 
 
-def print_validation(source_id: str, result: StoredValidation, *, as_json: bool) -> None:
-    """``harvest validate``: the stored records checked against their format's schema."""
+def print_validation(source_id: str, result: StoredValidation,
+                     pages: RunPagesValidation | None = None, *, as_json: bool) -> None:
+    """``harvest validate``: the stored records checked against their format's schema,
+    then a run's kept pages against OAI-PMH's (JSON: the records' fields as before, and
+    ``pages``, null when the source has no run)."""
     if as_json:
-        print(json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=2))
+        print(json.dumps({**dataclasses.asdict(result),
+                          "pages": dataclasses.asdict(pages) if pages else None},
+                         ensure_ascii=False, indent=2))
         return
     print(f"{source_id}: {result.records} records; schema {result.schema or '(none)'}; "
           f"{result.valid} valid, {result.invalid} invalid, {result.skipped} without a schema")
     for message, count in result.messages:
-        print(f"  {count}× {message}")
+        print(f"  {count}× {shown(message)}")
     for finding in result.findings:
-        print(f"  {finding}")
+        print(f"  {shown(finding)}")
+    if pages is None:
+        print(f"{source_id}: no harvest run, so no kept pages to validate")
+        return
+    print(f"run {pages.run_id}: {pages.total} kept pages against {pages.schema}; "
+          f"{pages.valid} valid, {pages.invalid} invalid, {pages.failed} kept as failed "
+          f"({pages.not_validated} not OAI-PMH XML, not validated)")
+    for message, count in pages.messages:
+        print(f"  {count}× {shown(message)}")
+    for page in pages.results:
+        verdict = {True: "valid", False: "invalid",
+                   None: "not OAI-PMH XML, not validated"}[page.valid]
+        failed = f" (failed: {shown(page.error)})" if page.status == "failed" else ""
+        print(f"  page {page.page} (kept as {page.page_id}): {verdict}{failed}")
+        for finding in page.findings[:3]:
+            print(f"    line {finding.line}: {shown(finding.message)}"
+                  + (f" [record {shown(finding.oai_identifier)}]"
+                     if finding.oai_identifier else ""))
+        if len(page.findings) > 3:
+            print(f"    … {len(page.findings) - 3} more")
 
 
 def print_health(health: Sequence[SourceHealth], summary: HealthSummary, *,
@@ -130,7 +165,7 @@ def print_health(health: Sequence[SourceHealth], summary: HealthSummary, *,
               f"\tlast run {item.last_run_at or '-'}\tlast success "
               f"{item.last_success or '-'}\tfailures {item.consecutive_failures}"
               f"\tparked until {item.parked_until or '-'}\tnext due {item.next_due or '-'}"
-              + (f"\t{item.error}" if item.error and not item.healthy else ""))
+              + (f"\t{shown(item.error)}" if item.error and not item.healthy else ""))
     print(f"{summary.active} active sources: {summary.healthy} healthy, "
           f"{summary.unhealthy} need attention")
 
@@ -145,6 +180,6 @@ def print_pages(pages: Sequence[StoredPage], *, as_json: bool) -> None:
         return
     for page in pages:
         request = page.request
-        note = f"  {page.error}" if page.error else ""
+        note = f"  {shown(page.error)}" if page.error else ""
         print(f"{page.id}\trun {request.run_id} page {request.page}\t{page.status}\t"
-              f"{page.size} bytes\t{request.response_date}\t{request.url}{note}")
+              f"{page.size} bytes\t{shown(request.response_date)}\t{shown(request.url)}{note}")

@@ -112,3 +112,21 @@ def test_shared_values_must_match_the_shared_columns(conn: sqlite3.Connection) -
         Upsert("notes", ("a", "b"), ("a",), shared=("a", "b"))
     with pytest.raises(ValueError, match="not some of"):
         Upsert("notes", ("a", "b"), ("a",), shared=("c",))
+
+
+def test_a_store_locked_past_its_timeout_is_a_store_error_and_nothing_is_half_done(
+        tmp_path: Path) -> None:
+    db = Database(tmp_path / "locked.sqlite3")
+    db.connection().execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(tmp_path / "locked.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process writing
+    try:
+        with pytest.raises(StoreError, match="locked"), db.transaction() as conn:
+            conn.execute("INSERT INTO meta(key, value) VALUES ('x', '1')")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert not db.connection().in_transaction
+    db.set_meta("x", "2")  # the store is usable again
+    assert db.get_meta("x") == "2"
+    db.close()

@@ -29,7 +29,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from tsunagu.config import Settings
-from tsunagu.errors import DeadlineExceededError, SourceParkedError, TsunaguError
+from tsunagu.errors import DeadlineExceededError, SourceParkedError, StoreError, TsunaguError
 from tsunagu.harvester.client import OAIClient
 from tsunagu.harvester.deletions import PageHook, apply_deletions, guard_message
 from tsunagu.harvester.listing import Listing
@@ -167,7 +167,15 @@ class _Run:
                             f"({', '.join(source.exclude_sets)}) were not stored")
                     self._count_requests()
                     store.runs.add_counts(self.run_id, seconds=time.monotonic() - started)
-                    store.pages.prune(source.id, self.settings.keep_page_runs)
+                self._prune_pages()
+
+    def _prune_pages(self) -> None:
+        """Drop the kept pages no record needs any more; a failure loses nothing (the
+        next run prunes them) and must not hide how this run ended."""
+        try:
+            self.store.pages.prune(self.source.id, self.settings.keep_page_runs)
+        except StoreError as exc:
+            logger.warning("%s: old harvested pages not pruned: %s", self.source.id, exc)
 
     def _reconciliation_due(self, identity: Identity) -> bool:
         """A periodic full harvest for servers that do not keep deletions."""

@@ -16,11 +16,12 @@ the run completes, behind the mass-deletion guard.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit
 
 from tsunagu.config import Settings
-from tsunagu.errors import ErrorBudgetExceededError, HarvestError
+from tsunagu.errors import ErrorBudgetExceededError, HarvestError, StoreError
 from tsunagu.harvester.deletions import PageHook
 from tsunagu.harvester.protocol import RecordPage
 from tsunagu.harvester.transport import Response
@@ -28,6 +29,8 @@ from tsunagu.harvester.windows import Window, parse_datestamp
 from tsunagu.records import RawRecord, Source
 from tsunagu.store import ChangeKind, Checkpoint, PageRequest, Store
 from tsunagu.store.raw_pages import FAILED
+
+logger = logging.getLogger(__name__)
 
 _CHANGE_NAMES = {kind: kind.value for kind in ChangeKind}  # run counters by change
 
@@ -121,13 +124,18 @@ class PageStore:
 
     def keep_unread(self, answer: Response, error: HarvestError, run_id: int, number: int, *,
                     window: Window, set_spec: str | None) -> None:
-        """Keep an answer that could not be read as page ``number``, with the error."""
+        """Keep an answer that could not be read as page ``number``, with the error (as
+        well as the store allows: called while ``error`` is raised, which it must not hide)."""
         if not run_id:
             return
         token = dict(parse_qsl(urlsplit(answer.url).query)).get("resumptionToken")
         origin = PageRequest(self.source.id, run_id, number, answer.url, set_spec,
                              self.source.metadata_prefix, window.from_, window.until, token)
-        self.store.pages.add(origin, answer.body, status=FAILED, error=str(error)[:1000])
+        try:
+            self.store.pages.add(origin, answer.body, status=FAILED, error=str(error)[:1000])
+        except StoreError as exc:
+            logger.warning("%s: the unread answer to %s was not kept: %s", self.source.id,
+                           answer.url, exc)
 
     def _sort(self, records: tuple[RawRecord, ...]) -> tuple[list[RawRecord], list[RawRecord]]:
         """The records to store, and those left out for being in an excluded set."""

@@ -57,18 +57,29 @@ class Database:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction; nested use joins the outer one."""
+        """A write transaction; nested use joins the outer one.
+
+        SQLite's operational failures (the database locked past its timeout, a full
+        disk, an I/O error) come out as :class:`StoreError`, so that callers catching
+        the project's errors see them; constraint errors stay SQLite's.
+        """
         conn = self.connection()
         if conn.in_transaction:
             yield conn
             return
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(f"the store at {self.path} failed: {exc}") from exc
 
     def next_seq(self, conn: sqlite3.Connection, count: int = 1) -> int:
         """Reserve ``count`` values of the change sequence; returns the first of them.
