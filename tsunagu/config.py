@@ -65,9 +65,11 @@ class Settings:
     #: Empty pages in a row that carry a token before the list counts as a loop.
     max_empty_pages: int = 20
     #: Send the request for the next ListRecords page as soon as its token is read,
-    #: so the server answers while the current page is parsed and stored (still one
-    #: request at a time per host, and only when the host's pause has ended);
-    #: ``False``: each page is asked for once the one before it is stored.
+    #: so the server answers while the current page is parsed (still one request at a
+    #: time per host, and only when the host's pause has ended), and store pages on a
+    #: writer thread of their own (:mod:`tsunagu.store.writer`, several pages to a
+    #: transaction when it falls behind); ``False`` turns both off: pages are fetched,
+    #: parsed and stored one after the other in the run's thread.
     prefetch_pages: bool = True
     #: Validate every harvested page against the OAI-PMH schema and its records against
     #: their format's schema (``TSUNAGU_VALIDATE_ALL_PAGES``); otherwise only the first

@@ -130,3 +130,15 @@ def test_a_store_locked_past_its_timeout_is_a_store_error_and_nothing_is_half_do
     db.set_meta("x", "2")  # the store is usable again
     assert db.get_meta("x") == "2"
     db.close()
+
+
+def test_a_nested_transaction_that_fails_undoes_only_its_own_writes(tmp_path: Path) -> None:
+    db = Database(tmp_path / "nested.sqlite3")
+    with db.transaction():
+        db.set_meta("outer", "1")
+        with pytest.raises(RuntimeError), db.transaction():
+            db.set_meta("inner", "1")
+            raise RuntimeError("refused")
+        db.set_meta("after", "1")
+    assert (db.get_meta("outer"), db.get_meta("inner"), db.get_meta("after")) == ("1", None, "1")
+    db.close()

@@ -227,11 +227,13 @@ class _Run:
         self.store.runs.log.add_issue(self.run_id, None, "retry", message)
 
     def _count_requests(self) -> None:
+        """Add the requests made since the last count to the run (called on the writer
+        thread while the harvest's thread goes on making requests: read the count once)."""
         self.store.runs.log.add_requests(self.run_id, self.oai.drain_log())
-        delta = self.oai.requests - self.counted_requests
-        if delta:
-            self.store.runs.add_counts(self.run_id, requests=delta)
-            self.counted_requests = self.oai.requests
+        made = self.oai.requests
+        if made != self.counted_requests:
+            self.store.runs.add_counts(self.run_id, requests=made - self.counted_requests)
+            self.counted_requests = made
 
 
 def _later(seconds: float) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import time
 from collections.abc import Callable, Sequence
 
@@ -48,6 +49,7 @@ from tsunagu.harvester.windows import (
 )
 from tsunagu.records import Source
 from tsunagu.store import Checkpoint, Store
+from tsunagu.store.writer import WriteBehind
 
 
 class Listing:
@@ -213,12 +215,15 @@ class Listing:
     def _list(self, part: Window, set_spec: str | None, token: str | None,
               end: tuple[Checkpoint, str | None]) -> None:
         self.sent_token = token
-        # closing(): if storing a page fails, the request sent ahead for the next one
-        # is let go at once (its host is held while it is out).
+        # Pages are stored in order on a writer thread while the next ones are fetched
+        # and parsed (several at once when it falls behind); leaving the block waits
+        # until every page handed over is stored. closing(): if storing a page fails,
+        # the request sent ahead for the next one is let go at once (it holds its host).
         pages = self.oai.list_records(from_=part.from_, until=part.until, set_spec=set_spec,
                                       token=token)
+        writer = WriteBehind(self.store.db, background=self.settings.prefetch_pages)
         try:
-            with contextlib.closing(pages):
+            with contextlib.closing(pages), writer:
                 for page, params in pages:
                     mark = None
                     if page.token is not None:
@@ -229,11 +234,13 @@ class Listing:
                         checkpoint, mark = (dataclasses.replace(end[0], pages=self.pages + 1),
                                             end[1])
                     self.pages = checkpoint.pages
-                    self.pages_store.store_page(page, checkpoint, mark, self.oai.last,
-                                                window=part, set_spec=set_spec,
-                                                sent_token=params.get("resumptionToken"))
-                    if self.conformance.wanted(page):  # warnings only
-                        self.conformance.record(self.run_id, self.oai.last.body, page)
+                    writer.submit(functools.partial(
+                        self.pages_store.store_page, page, checkpoint, mark, self.oai.last,
+                        window=part, set_spec=set_spec,
+                        sent_token=params.get("resumptionToken")))
+                    if self.conformance.wanted(page):  # warnings only, on the writer thread
+                        writer.submit(functools.partial(self.conformance.record, self.run_id,
+                                                        self.oai.last.body, page))
                     self.sent_token = page.token
                     if time.monotonic() > self.deadline:
                         raise DeadlineExceededError(f"the run reached its deadline of "

@@ -163,7 +163,7 @@ class HttpTransport:
         self.deadline: float | None = None
         #: Requests made since the log was last drained.
         self.log: list[RequestEntry] = []
-        self._log_lock = threading.Lock()  # transports may be shared by threads
+        self._log_lock = threading.Lock()  # the request count and log, read from any thread
         self.requests = 0
         self._headers = {
             "User-Agent": settings.user_agent,

@@ -57,7 +57,9 @@ class Database:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction; nested use joins the outer one.
+        """A write transaction; nested in another, a savepoint of it: what a nested block
+        wrote is undone if it fails (the outer transaction goes on, or not, as its
+        caller decides), kept with the outer one if it succeeds.
 
         SQLite's operational failures (the database locked past its timeout, a full
         disk, an I/O error) come out as :class:`StoreError`, so that callers catching
@@ -65,7 +67,14 @@ class Database:
         """
         conn = self.connection()
         if conn.in_transaction:
-            yield conn
+            conn.execute("SAVEPOINT nested")  # the innermost of that name is meant below
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK TO nested")
+                conn.execute("RELEASE nested")
+                raise
+            conn.execute("RELEASE nested")
             return
         try:
             conn.execute("BEGIN IMMEDIATE")
