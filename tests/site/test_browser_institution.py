@@ -1,11 +1,13 @@
 """An institution's editor in a real headless Chromium: log in, register an OAI-PMH feed
 from a local provider, see the sandbox, publish, find the records in public search, read
-the run report. Debian's ``/usr/bin/chromium`` (never a downloaded build); every request
-to another host is aborted."""
+the run report and download a page the run kept. Debian's ``/usr/bin/chromium`` (never a
+downloaded build); every request to another host is aborted."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from browser_support import (
@@ -82,6 +84,22 @@ def test_register_sandbox_publish_and_search(site: str, provider: ProviderServer
             expect(page.get_by_role("heading", name="Changes since the previous run")
                    ).to_be_visible()
             expect(page.locator("table.runs tbody tr td").first).to_have_text("ok")
+            # the pages the run kept (one or more a date window; folded when more than
+            # 20), each saved as received
+            expect(page.get_by_role("heading", name="Harvested pages")).to_be_visible()
+            kept = page.locator("details.kept-pages")
+            if kept.get_attribute("open") is None:
+                kept.locator("summary").click()
+            first = kept.locator("table.pages tbody tr").first.get_by_role(
+                "link", name="Download (XML)")
+            expect(first).to_be_visible()
+            run_path = page.url.split(site, 1)[1]
+            assert re.fullmatch(re.escape(run_path) + r"/pages/\d+\.xml",
+                                first.get_attribute("href") or "")
+            with page.expect_download() as saved:
+                first.click()
+            assert re.fullmatch(r"nijl-books-run\d+-page1\.xml", saved.value.suggested_filename)
+            assert b"<ListRecords" in Path(saved.value.path()).read_bytes()
 
             visitor = browser.new_context(locale="ja-JP")
             public = visitor.new_page()

@@ -23,7 +23,7 @@ TABLE = ("identifier,title,date,rights,url\r\n"
          "https://nijl.example/A1\r\n"
          "A2,伊勢物語,文化14年,see our website,https://nijl.example/A2\r\n").encode()
 PARAMS = {"institution_id": "nijl", "source_id": "nijl-table", "run_id": "1",
-          "token_id": "1", "user_id": "1", "token": "not-a-token"}
+          "token_id": "1", "user_id": "1", "token": "not-a-token", "page_id": "1"}
 
 
 @pytest.fixture

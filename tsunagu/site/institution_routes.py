@@ -84,6 +84,7 @@ def institution_routes() -> list[BaseRoute]:
             Route(prefix + "/runs/{run_id}.json", source_views.run_page),
             Route(prefix + "/runs/{run_id}/report.csv", run_downloads.report_csv),
             Route(prefix + "/runs/{run_id}/report.html", run_downloads.report_html),
+            Route(prefix + "/runs/{run_id}/pages/{page_id}.xml", run_downloads.page_xml),
             Route(prefix + "/publish", source_views.publish, methods=_POST),
             Route(prefix + "/unpublish", source_views.unpublish, methods=_POST),
             Route(prefix + "/harvest", source_views.harvest, methods=_POST),

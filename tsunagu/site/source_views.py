@@ -6,7 +6,8 @@ status, runs, held runs, quality tier with hints, the latest run's report.
 and the sample as item pages, with rights, dates, warnings and tiers (``report``
 is ``null`` in JSON before the first check); ``POST /sources/{id}/sandbox`` (also
 ``/api/sources/{id}/sandbox``) runs the checks again, asking the repository. ``GET
-/sources/{id}/runs/{run_id}``: one run's report with its quarantined records.
+/sources/{id}/runs/{run_id}``: one run's report with its quarantined records (each
+linked to the kept page it came from) and the ListRecords pages it kept.
 Actions (POST, pages and ``/api/sources/{id}/…``): ``publish``, ``unpublish``,
 ``harvest``, ``runs/{run_id}/approve|reject``, ``upload`` (a table — the first
 upload of a page shows the column mapping form, ``upload/mapping`` stores it —
@@ -57,8 +58,17 @@ from tsunagu.site.institution_web import (
     text,
     upload_of,
 )
+from tsunagu.site.run_pages import (
+    SHOWN_PAGES,
+    page_path,
+    page_payload,
+    quarantine_pages,
+    run_pages,
+)
 from tsunagu.site.sessions import current_actor, require_actor
 from tsunagu.site.upload_tickets import discard_upload, keep_upload, read_upload
+from tsunagu.store.quarantine import QuarantinedRecord
+from tsunagu.store.raw_pages import STORED, StoredPage
 from tsunagu.store.source_names import display_name
 
 
@@ -135,11 +145,26 @@ def run_page(request: Request) -> Response:
     source_id, run_id = source_id_of(request), run_id_of(request)
     report = run_report(pipeline, actor, source_id, run_id)
     quarantined = quarantined_records(pipeline, actor, source_id, run_id=run_id)
+    pages = run_pages(pipeline.store, actor, source_id, run_id)
+    found_in = quarantine_pages(pipeline.store, quarantined, pages)
+    prefix = "/api" if request.url.path.startswith("/api/") else ""
     return answer(request, "dashboard/run.html", {
         "source": pipeline.source(source_id), "report": report, "quarantined": quarantined,
-    }, {"report": report, "quarantined": [
-        {"oai_identifier": q.oai_identifier, "stage": q.stage, "reason": q.reason,
-         "raw": (q.raw or b"").decode("utf-8", errors="replace")} for q in quarantined]})
+        "pages": pages, "shown_pages": pages[:SHOWN_PAGES],
+        "failed_pages": [page for page in pages if page.status != STORED],
+        "found_in": found_in, "page_path": page_path,
+    }, {"report": report, "pages": [page_payload(prefix, page) for page in pages],
+        "quarantined": [_quarantined_payload(q, found_in.get(q.id), prefix)
+                        for q in quarantined]})
+
+
+def _quarantined_payload(item: QuarantinedRecord, page: StoredPage | None,
+                         prefix: str) -> dict[str, Any]:
+    """A quarantined record of a run, with the kept page it came from (if known)."""
+    return {"oai_identifier": item.oai_identifier, "stage": item.stage, "reason": item.reason,
+            "raw": (item.raw or b"").decode("utf-8", errors="replace"),
+            "page": None if page is None else {
+                "id": page.id, "page": page.request.page, "download": page_path(prefix, page)}}
 
 
 async def _act(request: Request, action: Any, *args: Any) -> Any:
