@@ -81,6 +81,7 @@ def test_a_quarantined_record_names_its_page(store: Store, settings: Settings) -
     assert run.status == "ok", run.error
     [entry] = store.quarantine.list("kept")
     page = store.pages.of_run(run.id)[1]
+    assert entry.page_id == page.id
     assert f"kept as {page.id}" in entry.reason and page.request.url in entry.reason
     body = store.pages.body(page.id)
     assert body is not None and entry.raw in body  # the bad record's bytes, in its page

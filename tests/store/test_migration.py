@@ -62,6 +62,7 @@ def test_a_version_4_store_gains_the_page_archive(tmp_path: Path) -> None:
         conn.execute("DROP TABLE raw_pages")
         conn.execute("DROP INDEX raw_records_page")
         conn.execute("ALTER TABLE raw_records DROP COLUMN page_id")
+        conn.execute("ALTER TABLE quarantine DROP COLUMN page_id")
         conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
     conn.close()
     store = Store(path)
@@ -76,5 +77,8 @@ def test_a_version_4_store_gains_the_page_archive(tmp_path: Path) -> None:
         kept = store.pages.of_record("old", "oai:1")
         assert kept is not None and kept.id == page_id
         assert store.pages.body(page_id) == b"<OAI-PMH/>"
+        store.quarantine.add("old", "oai:2", stage="parsing", reason="bad", raw=b"<x",
+                             run_id=run_id, page_id=page_id)
+        assert [q.page_id for q in store.quarantine.list("old")] == [page_id]
     finally:
         store.close()

@@ -91,7 +91,7 @@ class PageStore:
             for rejected in page.rejected:
                 store.quarantine.add(
                     self.source.id, rejected.oai_identifier, stage="parsing", run_id=run_id,
-                    reason=f"{rejected.reason} ({context})", raw=rejected.raw)
+                    reason=f"{rejected.reason} ({context})", raw=rejected.raw, page_id=page_id)
             for identifier, what in page.repaired:
                 store.runs.log.add_issue(run_id, identifier, "repaired", what)
             for note in page.notes:

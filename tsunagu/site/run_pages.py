@@ -8,7 +8,6 @@ published feed a 403); a page of another run or source is a 404, whoever asks.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from starlette.requests import Request
@@ -25,10 +24,6 @@ SHOWN_PAGES = 200
 
 #: How a downloaded page is served: never interpreted in the site's origin.
 PAGE_POLICY = "sandbox; default-src 'none'"
-
-#: Where a parsing-stage quarantine reason names its kept page ("… (kept as 12, …").
-_KEPT_AS = re.compile(r"\(kept as (\d+)[,)]")
-
 
 def page_id_of(request: Request) -> int:
     """The page id in the path (``…/pages/{page_id}.xml``); not a number is a ConfigError."""
@@ -79,18 +74,18 @@ def quarantine_pages(store: Store, quarantined: list[QuarantinedRecord],
                      pages: list[StoredPage]) -> dict[int, StoredPage]:
     """The kept page of this run each quarantined record came from, by quarantine id.
 
-    A record stored, then refused by its mapping points to its page in the store; a
-    record the harvester could not read has its page named in the reason. Either way
-    only a page of the run's own ``pages`` is taken.
+    A record the harvester could not read was quarantined with its page; one stored,
+    then refused by its mapping points to its page in the store. Either way only a
+    page of the run's own ``pages`` is taken.
     """
     of_run = {page.id: page for page in pages}
     found: dict[int, StoredPage] = {}
     for item in quarantined:
-        stored = (store.pages.of_record(item.source_id, item.oai_identifier)
-                  if item.oai_identifier else None)
-        if stored is not None and stored.id in of_run:
-            found[item.id] = stored
-        elif (named := _KEPT_AS.findall(item.reason)) and int(named[-1]) in of_run:
-            found[item.id] = of_run[int(named[-1])]  # the harvester's words come last
+        page = of_run.get(item.page_id) if item.page_id is not None else None
+        if page is None and item.oai_identifier:
+            stored = store.pages.of_record(item.source_id, item.oai_identifier)
+            page = of_run.get(stored.id) if stored is not None else None
+        if page is not None:
+            found[item.id] = page
     return found
 

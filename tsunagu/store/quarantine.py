@@ -19,6 +19,7 @@ class QuarantinedRecord:
     reason: str
     raw: bytes
     created_at: str
+    page_id: int | None = None  # the kept page it came in (:mod:`.raw_pages`), if any
 
 
 class Quarantine:
@@ -36,12 +37,13 @@ class Quarantine:
         reason: str,
         raw: bytes,
         run_id: int | None = None,
+        page_id: int | None = None,
     ) -> None:
         with self._db.transaction() as conn:
             conn.execute(
                 "INSERT INTO quarantine(source_id, oai_identifier, run_id, stage, reason, raw,"
-                " created_at) VALUES (?,?,?,?,?,?,?)",
-                (source_id, oai_identifier, run_id, stage, reason, raw, utc_now()),
+                " created_at, page_id) VALUES (?,?,?,?,?,?,?,?)",
+                (source_id, oai_identifier, run_id, stage, reason, raw, utc_now(), page_id),
             )
 
     def list(self, source_id: str, *, run_id: int | None = None) -> list[QuarantinedRecord]:
@@ -56,6 +58,7 @@ class Quarantine:
                 id=row["id"], source_id=row["source_id"], oai_identifier=row["oai_identifier"],
                 run_id=row["run_id"], stage=row["stage"], reason=row["reason"],
                 raw=bytes(row["raw"] or b""), created_at=row["created_at"],
+                page_id=row["page_id"],
             )
             for row in rows
         ]

@@ -129,7 +129,8 @@ CREATE TABLE IF NOT EXISTS quarantine (
     stage TEXT NOT NULL,
     reason TEXT NOT NULL,
     raw BLOB,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    page_id INTEGER
 );
 CREATE TABLE IF NOT EXISTS run_requests (
     run_id INTEGER NOT NULL REFERENCES harvest_runs(id) ON DELETE CASCADE,
@@ -279,10 +280,12 @@ _MIGRATION_3 = (
 
 #: Columns added to a table that an older store has without them: ``sources`` within
 #: version 4 (issue #3: the sets a source leaves out, the size of its harvest
-#: windows), ``raw_records`` in version 5 (the kept page a record was last seen in).
+#: windows), ``raw_records`` and ``quarantine`` in version 5 (the kept page a record was
+#: last seen in, or came in).
 _ADDED_COLUMNS = (
     ("sources", (("exclude_sets", "TEXT NOT NULL DEFAULT '[]'"), ("window_days", "INTEGER"))),
     ("raw_records", (("page_id", "INTEGER"),)),
+    ("quarantine", (("page_id", "INTEGER"),)),
 )
 
 
