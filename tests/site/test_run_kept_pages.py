@@ -206,10 +206,13 @@ def test_only_the_run_s_own_pages_download(client: TestClient, harvested: Harves
     other_run = f"/sources/harvard/runs/{harvested.run_id + 1}/pages/{harvested.page_ids[0]}.xml"
     assert client.get(other_run).status_code == 404  # the right source, another run
     assert client.get(page_url(harvested, 999_999)).status_code == 404
-    for bad in ("abc", "-1", "1e3"):
+    # "²" and "١" pass str.isdigit; 19 digits overflow SQLite's integers: all 400s, no 500.
+    for bad in ("abc", "-1", "1e3", "²", "١", "1" * 19, "9" * 5000):
         response = client.get(f"/sources/harvard/runs/{harvested.run_id}/pages/{bad}.xml")
         assert response.status_code == 400
         assert "a page id is a number" in response.text
+        run = client.get(f"/sources/harvard/runs/{bad}/pages/{harvested.page_ids[0]}.xml")
+        assert run.status_code == 400 and "a run id is a number" in run.text
     api = client.get(f"/api/sources/harvard/runs/{harvested.run_id}/pages/abc.xml")
     assert api.status_code == 400 and "a page id is a number" in api.json()["error"]
 

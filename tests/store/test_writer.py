@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
 
+from tsunagu.errors import StoreError
 from tsunagu.records import RawRecord, Sector, Source
 from tsunagu.store import Store
 from tsunagu.store.writer import WriteBehind
@@ -189,3 +191,43 @@ def test_a_failed_job_in_a_batch_leaves_what_it_would_have_left_alone(
     expected = {"oai:tate:1"} if inside else {"oai:tate:1", "oai:tate:bad"}
     assert store.raw.identifiers("tate") == expected
     assert not store.db.connection().in_transaction
+
+
+def test_sqlite_failures_inside_a_batch_come_out_as_they_do_alone(store: Store) -> None:
+    # An operational failure (here: a table that is not there) is a StoreError, batched
+    # or not; one that makes SQLite roll the whole transaction back (a trigger's
+    # RAISE(ROLLBACK)) leaves nothing of the batch and is raised as it is.
+    conn = store.db.connection()
+    conn.execute("CREATE TABLE doomed(x)")
+    conn.execute("CREATE TRIGGER doom BEFORE INSERT ON doomed"
+                  " BEGIN SELECT RAISE(ROLLBACK, 'whole transaction rolled back'); END")
+
+    def missing_table() -> None:
+        with store.db.transaction() as c:
+            c.execute("INSERT INTO not_there VALUES (1)")
+
+    def doomed() -> None:
+        with store.db.transaction() as c:
+            c.execute("INSERT INTO doomed VALUES (1)")
+
+    cases = [(missing_table, StoreError), (doomed, sqlite3.IntegrityError)]
+    for n, ((failing, error), batch) in enumerate(
+            (case, batch) for case in cases for batch in (1, 4)):
+        log: list[tuple[int, str]] = []
+        gate = threading.Event()
+        writer = WriteBehind(store.db, depth=4, batch=batch)
+        writer.submit(functools.partial(hold, gate))
+        writer.submit(functools.partial(page, store, 100 + n, log))
+        writer.submit(failing)
+        writer.submit(functools.partial(page, store, 200 + n, log))
+        gate.set()
+        with pytest.raises(error) as raised:
+            writer.close()
+        assert "savepoint" not in str(raised.value)
+        assert "no transaction" not in str(raised.value)
+        # Alone, the page before was committed; batched with a transaction SQLite rolled
+        # back, it went with it (its checkpoint too): nothing is half done.
+        stored = f"oai:tate:{100 + n}" in store.raw.identifiers("tate")
+        assert stored == (batch == 1 or failing is missing_table)
+        assert f"oai:tate:{200 + n}" not in store.raw.identifiers("tate")
+        assert not store.db.connection().in_transaction

@@ -223,7 +223,7 @@ class Listing:
                                       token=token)
         writer = WriteBehind(self.store.db, background=self.settings.prefetch_pages)
         try:
-            with contextlib.closing(pages), writer:
+            with writer, contextlib.closing(pages):  # the request sent ahead let go first
                 for page, params in pages:
                     mark = None
                     if page.token is not None:

@@ -8,6 +8,7 @@ published feed a 403); a page of another run or source is a 404, whoever asks.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -22,14 +23,18 @@ from tsunagu.store.raw_pages import StoredPage
 #: Rows of the run page's table of pages; the JSON twin lists them all.
 SHOWN_PAGES = 200
 
+#: An id in a path (a run's, a page's): ASCII digits, few enough for SQLite's integers
+#: (``str.isdigit`` also takes "²" and "١", which ``int`` refuses or reads as 1).
+ID = re.compile(r"[0-9]{1,18}")
+
 #: How a downloaded page is served: never interpreted in the site's origin.
 PAGE_POLICY = "sandbox; default-src 'none'"
 
 def page_id_of(request: Request) -> int:
     """The page id in the path (``…/pages/{page_id}.xml``); not a number is a ConfigError."""
     value = str(request.path_params["page_id"])
-    if not value.isdigit():
-        raise ConfigError("a page id is a number", field="page")
+    if not ID.fullmatch(value):
+        raise ConfigError("a page id is a number (up to 18 digits)", field="page")
     return int(value)
 
 

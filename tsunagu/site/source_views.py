@@ -59,6 +59,7 @@ from tsunagu.site.institution_web import (
     upload_of,
 )
 from tsunagu.site.run_pages import (
+    ID,
     SHOWN_PAGES,
     page_path,
     page_payload,
@@ -80,8 +81,8 @@ def source_id_of(request: Request) -> str:
 def run_id_of(request: Request) -> int:
     """The run id in the path (``…/runs/{run_id}…``); not a number is a ConfigError."""
     value = str(request.path_params["run_id"])
-    if not value.isdigit():
-        raise ConfigError("a run id is a number", field="run")
+    if not ID.fullmatch(value):
+        raise ConfigError("a run id is a number (up to 18 digits)", field="run")
     return int(value)
 
 

@@ -67,14 +67,18 @@ class Database:
         """
         conn = self.connection()
         if conn.in_transaction:
-            conn.execute("SAVEPOINT nested")  # the innermost of that name is meant below
             try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK TO nested")
+                conn.execute("SAVEPOINT nested")  # the innermost of that name is meant below
+                try:
+                    yield conn
+                except BaseException:
+                    if conn.in_transaction:  # else SQLite rolled the whole transaction back
+                        conn.execute("ROLLBACK TO nested")
+                        conn.execute("RELEASE nested")
+                    raise
                 conn.execute("RELEASE nested")
-                raise
-            conn.execute("RELEASE nested")
+            except sqlite3.OperationalError as exc:
+                raise StoreError(f"the store at {self.path} failed: {exc}") from exc
             return
         try:
             conn.execute("BEGIN IMMEDIATE")

@@ -42,7 +42,7 @@ Job = Callable[[], None]
 class WriteBehind:
     """An ordered, bounded queue of write jobs run by one thread (a context manager)."""
 
-    def __init__(self, db: Database, *, depth: int = 2, batch: int = 4,
+    def __init__(self, db: Database, *, depth: int = 2, batch: int = 3,
                  background: bool = True, name: str = "store-writer") -> None:
         self._db = db
         self._batch = max(1, batch)
@@ -82,7 +82,9 @@ class WriteBehind:
         try:
             self.close()
         except BaseException as failure:
-            raise failure from error
+            if failure.__cause__ is None:  # keep a cause it has (the SQLite error, say)
+                failure.__cause__ = error
+            raise
 
     def _raise_failure(self) -> None:
         if self._failure is not None and not self._reported:
@@ -121,10 +123,12 @@ class WriteBehind:
         if len(jobs) == 1:
             jobs[0]()
             return
-        with self._db.transaction():
+        with self._db.transaction() as conn:
             for job in jobs:
                 try:
                     job()
                 except BaseException as exc:
+                    if not conn.in_transaction:
+                        raise  # SQLite rolled the whole batch back: nothing of it stands
                     self._failure = exc
                     return  # what the jobs wrote is committed; the later ones are not run
