@@ -28,18 +28,21 @@ class Clock:
         self.now += seconds
 
 
+def ask(gates: HostGates, clock: Clock, host: str, answer_time: float = 0.0) -> None:
+    """One request to ``host`` that takes ``answer_time`` to be answered."""
+    started = gates.acquire(host)
+    clock.now += answer_time
+    gates.release(host, started)
+
+
 def test_the_pause_is_the_delay_or_a_multiple_of_the_answer_time() -> None:
     clock = Clock()
     gates = HostGates(0.5, 2.0, clock=clock, sleep=clock.sleep)
-    with gates.turn("a.example"):
-        clock.now += 0.1  # a quick answer: the delay counts
-    with gates.turn("a.example"):
-        clock.now += 1.0  # a slow answer: twice its time
-    with gates.turn("a.example"):
-        pass
+    ask(gates, clock, "a.example", 0.1)  # a quick answer: the delay counts
+    ask(gates, clock, "a.example", 1.0)  # a slow answer: twice its time
+    ask(gates, clock, "a.example")
     assert clock.slept == [0.5, 2.0]
-    with gates.turn("b.example"):  # another host has no pause to wait for
-        pass
+    ask(gates, clock, "b.example")  # another host has no pause to wait for
     assert clock.slept == [0.5, 2.0]
 
 
@@ -65,8 +68,8 @@ def test_a_held_host_makes_other_threads_wait_their_turn() -> None:
     entered = threading.Event()
 
     def other() -> None:
-        with gates.turn("a.example"):
-            entered.set()
+        gates.release("a.example", gates.acquire("a.example"))
+        entered.set()
 
     thread = threading.Thread(target=other)
     thread.start()
@@ -83,8 +86,7 @@ def test_a_wait_that_fails_gives_the_host_back() -> None:
         raise KeyboardInterrupt
 
     gates = HostGates(5.0, 0.0, clock=clock, sleep=interrupted)
-    with gates.turn("a.example"):
-        pass
+    ask(gates, clock, "a.example")
     with pytest.raises(KeyboardInterrupt):
         gates.acquire("a.example")
     clock.now += 5.0

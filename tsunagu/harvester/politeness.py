@@ -9,10 +9,9 @@ as long as it took to answer: a slow (busy) server is asked less often.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 
 class HostGates:
@@ -32,15 +31,6 @@ class HostGates:
     def _lock(self, host: str) -> threading.Lock:
         with self._guard:
             return self._locks.setdefault(host, threading.Lock())
-
-    @contextlib.contextmanager
-    def turn(self, host: str) -> Iterator[None]:
-        """Hold ``host`` for one request, after waiting for its pause to end."""
-        started = self.acquire(host)
-        try:
-            yield
-        finally:
-            self.release(host, started)
 
     def acquire(self, host: str) -> float:
         """Take ``host`` for a request once its pause has ended; when that was."""

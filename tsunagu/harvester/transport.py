@@ -88,7 +88,7 @@ class InFlight:
 
     asked: tuple[str, dict[str, str]]  # (url, params)
     netloc: str
-    started: float  # time.monotonic() when the host was taken
+    started: float  # when the host was taken (the gates' clock: time.monotonic)
     query: str  # for the request log
     at: str
     sent: Sent | None = None

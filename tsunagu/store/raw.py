@@ -67,7 +67,7 @@ class RawRecords:
                     kinds.append(None)
                     continue
                 deleted = raw.deleted
-                digest = _digest(raw) if deleted else _sha256(raw.xml).hexdigest()
+                digest = _digest(raw)
                 sets = set_lists.get(raw.set_specs)
                 if sets is None:
                     sets = set_lists[raw.set_specs] = json.dumps(list(raw.set_specs))
@@ -202,12 +202,9 @@ def _raw(row: sqlite3.Row) -> RawRecord:
     )
 
 
-_sha256 = hashlib.sha256
-
-
 def _digest(raw: RawRecord) -> str:
-    """The record's content digest (``put_many`` inlines it for live records)."""
-    digest = _sha256(raw.xml)
+    """The record's content digest (a tombstone's differs from any live record's)."""
+    digest = hashlib.sha256(raw.xml)
     if raw.deleted:
         digest.update(b"\x00deleted")
     return digest.hexdigest()
