@@ -27,6 +27,7 @@ import datetime as dt
 import http.server
 import multiprocessing
 import os
+import statistics
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -242,10 +243,24 @@ def report(server_name: str, args: argparse.Namespace,
         count, seconds, _cpu = min(runs, key=lambda r: r[1])
         cpu = min(run_cpu for _c, _s, run_cpu in runs) / max(count, 1) * 1e6
         print(f"{name:<17} {count:>8} {seconds:>8.2f} {best[name]:>10.0f} {cpu:>14.1f}")
-    print(f"tsunagu / lxml only: {best['tsunagu'] / best['lxml only']:.0%} (target >= 50%)")
-    print(f"tsunagu / sickle:    {best['tsunagu'] / best['sickle']:.1f}x (target >= 2x)")
+    print(f"tsunagu / lxml only: {best['tsunagu'] / best['lxml only']:.0%} (target >= 50%)"
+          f"{spread(results, 'lxml only', '.0%')}")
+    print(f"tsunagu / sickle:    {best['tsunagu'] / best['sickle']:.1f}x (target >= 2x)"
+          f"{spread(results, 'sickle', '.1f')}")
     if "tsunagu+map" in best:
         print(f"tsunagu+map / sickle: {best['tsunagu+map'] / best['sickle']:.1f}x")
+
+
+def spread(results: dict[str, list[Timing]], other: str, style: str) -> str:
+    """The ratio of tsunagu to ``other`` round by round (the two ran back to back, on the
+    machine as it was then): its median and range, beside the ratio of the bests."""
+    ratios = sorted((ours[0] / ours[1]) / (theirs[0] / theirs[1])
+                    for ours, theirs in zip(results["tsunagu"], results[other], strict=True))
+    if len(ratios) < 2:
+        return ""
+    unit = "" if "%" in style else "x"
+    return (f"; round by round: median {statistics.median(ratios):{style}}{unit},"
+            f" {ratios[0]:{style}}{unit}-{ratios[-1]:{style}}{unit}")
 
 
 if __name__ == "__main__":

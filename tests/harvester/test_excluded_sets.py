@@ -73,6 +73,10 @@ def test_records_stored_before_a_set_was_excluded_are_tombstoned_by_the_next_har
     assert len(store.raw.identifiers("sets")) == 90
     tomb = store.raw.get("sets", "oai:x:priv00000")
     assert tomb is not None and tomb.deleted
+    page = store.pages.of_record("sets", "oai:x:priv00000")  # where it came, excluded
+    assert page is not None and page.request.run_id == run.id
+    body = store.pages.body(page.id)
+    assert body is not None and b"oai:x:priv00000" in body
 
 
 def test_excluding_a_large_set_is_held_by_the_mass_deletion_guard(

@@ -126,3 +126,42 @@ def test_the_cli_lists_a_runs_pages_and_writes_one_as_received(
     assert "oai:nowhere" in capfdbinary.readouterr().err.decode()
     assert main([*data, "harvest", "page", "kept", "999"]) != 0
     assert "no kept page 999" in capfdbinary.readouterr().err.decode()
+
+
+def test_a_tombstone_points_to_the_page_that_reported_the_deletion(
+        store: Store, settings: Settings) -> None:
+    with HostileServer(items(25), page_size=10) as server:
+        source = register(store, server.url)
+        first = harvest_source(source, store, settings, on_page=keep)
+        before = store.pages.of_record("kept", "oai:hostile:00003")
+        for item in server.items[3:5]:  # now deleted headers, changed after the first run
+            item.title, item.datestamp = None, "2026-11-25T12:30:00Z"
+        server.clock = server.clock.replace(hour=13)
+        second = harvest_source(source, store, settings, on_page=keep)
+    assert first.status == second.status == "ok" and second.deleted == 2
+    assert before is not None and before.request.run_id == first.id
+    tomb = store.raw.get("kept", "oai:hostile:00003")
+    assert tomb is not None and tomb.deleted
+    page = store.pages.of_record("kept", "oai:hostile:00003")
+    assert page is not None and page.request.run_id == second.id
+    body = store.pages.body(page.id)
+    assert body is not None
+    [header] = [h for h in etree.fromstring(body).iter(f"{OAI}header")
+                if h.findtext(f"{OAI}identifier") == "oai:hostile:00003"]
+    assert header.get("status") == "deleted"
+
+
+def test_a_record_missing_from_a_full_harvest_keeps_the_page_it_was_last_seen_in(
+        store: Store, settings: Settings) -> None:
+    with HostileServer(items(20), page_size=10, deleted_record="no") as server:
+        source = register(store, server.url)
+        first = harvest_source(source, store, settings, on_page=keep)
+        seen_in = store.pages.of_record("kept", "oai:hostile:00000")
+        del server.items[:1]  # gone without a deleted header
+        full = harvest_source(source, store, settings, on_page=keep, full=True)
+    assert full.status == "ok" and full.deleted == 1
+    tomb = store.raw.get("kept", "oai:hostile:00000")
+    assert tomb is not None and tomb.deleted
+    assert seen_in is not None and seen_in.request.run_id == first.id
+    page = store.pages.of_record("kept", "oai:hostile:00000")
+    assert page is not None and page.id == seen_in.id  # not a page of the run that missed it

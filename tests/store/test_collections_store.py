@@ -153,7 +153,7 @@ def test_a_version_3_store_is_migrated_to_version_4(tmp_path: Path) -> None:
     conn.close()
     store = Store(path)
     try:
-        assert store.db.get_meta("schema_version") == "5"
+        assert store.db.get_meta("schema_version") == "6"
         cid = store.collections.add(_owner(store), FIELDS, "t").id
         assert store.collections.get(cid).title == "Edo prints"
     finally:

@@ -39,7 +39,7 @@ def test_version_1_store_gains_the_new_columns(tmp_path: Path) -> None:
     conn.close()
     store = Store(path)
     try:
-        assert store.db.get_meta("schema_version") == "5"  # migrated through 2, 3 and 4
+        assert store.db.get_meta("schema_version") == "6"  # migrated through 2 to 5
         old = store.runs.get(1)
         assert old.new == 7 and old.repaired == 0 and not old.full and old.seconds == 0
         store.sources.add(Source(id="old", name="Old", base_url="http://x", sector=Sector.OTHER))
@@ -51,7 +51,7 @@ def test_version_1_store_gains_the_new_columns(tmp_path: Path) -> None:
     finally:
         store.close()
     again = Store(path)  # opening again changes nothing
-    assert again.db.get_meta("schema_version") == "5" and again.raw.count("old") == 1
+    assert again.db.get_meta("schema_version") == "6" and again.raw.count("old") == 1
     again.close()
 
 
@@ -67,7 +67,7 @@ def test_a_version_4_store_gains_the_page_archive(tmp_path: Path) -> None:
     conn.close()
     store = Store(path)
     try:
-        assert store.db.get_meta("schema_version") == "5"
+        assert store.db.get_meta("schema_version") == "6"
         store.sources.add(Source(id="old", name="Old", base_url="http://x", sector=Sector.OTHER))
         run_id = store.runs.start("old", None, "2026-01-01")
         page_id = store.pages.add(PageRequest("old", run_id, 1, "http://x?verb=ListRecords"),
@@ -80,5 +80,28 @@ def test_a_version_4_store_gains_the_page_archive(tmp_path: Path) -> None:
         store.quarantine.add("old", "oai:2", stage="parsing", reason="bad", raw=b"<x",
                              run_id=run_id, page_id=page_id)
         assert [q.page_id for q in store.quarantine.list("old")] == [page_id]
+    finally:
+        store.close()
+
+
+def test_a_version_5_store_keeps_the_page_of_a_staged_deletion(tmp_path: Path) -> None:
+    path = tmp_path / "v5.sqlite3"
+    Store(path).close()
+    with sqlite3.connect(path) as conn:  # back to what version 5 wrote
+        conn.execute("ALTER TABLE pending_deletions DROP COLUMN page_id")
+        conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    conn.close()
+    store = Store(path)
+    try:
+        assert store.db.get_meta("schema_version") == "6"
+        store.sources.add(Source(id="old", name="Old", base_url="http://x", sector=Sector.OTHER))
+        run_id = store.runs.start("old", None, "2026-01-01")
+        page_id = store.pages.add(PageRequest("old", run_id, 1, "http://x?verb=ListRecords"),
+                                  b"<OAI-PMH/>")
+        raw = RawRecord("old", "oai:1", "2026-01-01", "oai_dc", deleted=True)
+        store.raw.stage_deletion(raw, run_id, "deleted by the server", page_id=page_id)
+        assert [(staged.oai_identifier, staged.deleted, page)
+                for staged, page in store.raw.pending_deletions(run_id)] == [
+                    ("oai:1", True, page_id)]
     finally:
         store.close()

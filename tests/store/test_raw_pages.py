@@ -65,6 +65,19 @@ def test_a_record_points_to_the_page_it_was_last_seen_in(store: Store) -> None:
     assert [p.id for p in store.pages.of_run(first)] == [page_1]
 
 
+def test_a_write_without_a_page_leaves_the_page_a_record_points_to(store: Store) -> None:
+    first = store.runs.start("s", None, None)
+    page_1 = store.pages.add(request("s", first, 1), BODY)
+    store.raw.put_many([raw(1), raw(2)], first, page_id=page_1)
+    second = store.runs.start("s", None, None)
+    kinds = store.raw.put_many([raw(1), raw(2, b"<dc>changed</dc>"), raw(3)], second)
+    assert kinds == [ChangeKind.UNCHANGED, ChangeKind.UPDATED, ChangeKind.NEW]
+    for n in (1, 2):  # unchanged or rewritten, still where it was last seen
+        kept = store.pages.of_record("s", f"oai:s:{n}")
+        assert kept is not None and kept.id == page_1
+    assert store.pages.of_record("s", "oai:s:3") is None
+
+
 def test_pages_of_a_run_come_in_their_order_failed_ones_with_their_error(store: Store) -> None:
     run_id = store.runs.start("s", None, None)
     store.pages.add(request("s", run_id, 2), b"<html>busy</html>", status=FAILED,

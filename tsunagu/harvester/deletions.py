@@ -59,20 +59,25 @@ def apply_deletions(store: Store, run_id: int, on_page: PageHook) -> int:
         batch = store.raw.pending_deletions(run_id, limit=BATCH)
         if not batch:
             return deleted
-        source_id = batch[0].source_id
+        source_id = batch[0][0].source_id
+        identifiers = [raw.oai_identifier for raw, _page in batch]
         with store.db.transaction():
             # A record the run stored live after the deletion was staged wins.
-            alive = store.raw.seen_live_in_run(source_id, run_id,
-                                               [raw.oai_identifier for raw in batch])
-            doomed = [raw for raw in batch if raw.oai_identifier not in alive]
-            kinds = store.raw.put_many(doomed, run_id, skip_seen=False)
-            changes = [(raw, kind) for raw, kind in zip(doomed, kinds, strict=True)
-                       if kind is ChangeKind.DELETED]
+            alive = store.raw.seen_live_in_run(source_id, run_id, identifiers)
+            by_page: dict[int | None, list[RawRecord]] = {}  # the page that said so
+            for raw, page_id in batch:
+                if raw.oai_identifier not in alive:
+                    by_page.setdefault(page_id, []).append(raw)
+            changes: list[tuple[RawRecord, ChangeKind]] = []
+            for page_id, doomed in by_page.items():
+                kinds = store.raw.put_many(doomed, run_id, skip_seen=False, page_id=page_id)
+                changes += [(raw, kind) for raw, kind in zip(doomed, kinds, strict=True)
+                            if kind is ChangeKind.DELETED]
             on_page(changes, run_id)
             store.runs.add_counts(run_id, deleted=len(changes))
             store.runs.log.add_changes(run_id, [(raw.oai_identifier, "deleted")
                                                 for raw, _kind in changes])
-            store.raw.unstage(run_id, [raw.oai_identifier for raw in batch])
+            store.raw.unstage(run_id, identifiers)
         deleted += len(changes)
 
 

@@ -84,8 +84,9 @@ class PageStore:
                        if kind is not None]
             for raw in wanted:
                 if raw.deleted:
-                    store.raw.stage_deletion(raw, run_id, "deleted by the server")
-            self._drop_stored(left_out, run_id)
+                    store.raw.stage_deletion(raw, run_id, "deleted by the server",
+                                             page_id=page_id)
+            self._drop_stored(left_out, run_id, page_id)
             if page.rejected:
                 context = _context(page, checkpoint.pages, page_id, origin.url)
             for rejected in page.rejected:
@@ -147,15 +148,17 @@ class PageStore:
             (left_out if self._blocked.intersection(raw.set_specs) else wanted).append(raw)
         return wanted, left_out
 
-    def _drop_stored(self, left_out: list[RawRecord], run_id: int) -> None:
-        """Stage the deletion of left-out records stored live by an earlier run."""
+    def _drop_stored(self, left_out: list[RawRecord], run_id: int, page_id: int) -> None:
+        """Stage the deletion of left-out records stored live by an earlier run (their
+        tombstones will point to ``page_id``, where they came in an excluded set)."""
         if not left_out:
             return
         live = self.store.raw.live_among(self.source.id, [r.oai_identifier for r in left_out])
         for raw in left_out:
             if raw.oai_identifier in live:
                 sets = ", ".join(sorted(self._blocked.intersection(raw.set_specs)))
-                self.store.raw.stage_deletion(raw, run_id, f"in an excluded set ({sets})")
+                self.store.raw.stage_deletion(raw, run_id, f"in an excluded set ({sets})",
+                                              page_id=page_id)
 
     def _advance(self, mark: str) -> None:
         """Move the high-water mark forward to ``mark``, never back (a full run's windows)."""

@@ -131,16 +131,17 @@ class Upsert:
     SQLite steps through a statement's rows in one call (one release of the GIL per
     batch, not per row); a row repeating the key of an earlier one updates it, so a
     key repeated in a batch ends with its last row. A conflict updates every column
-    but the key and ``keep``. ``shared`` columns have one value for every row of a
-    :meth:`write` (the source, the run, the time): bound once per statement by
-    number (``?1``), not once per row.
+    but the key and ``keep``, and ``keep_when_null`` too when the new value is NULL.
+    ``shared`` columns have one value for every row of a :meth:`write` (the source,
+    the run, the time): bound once per statement by number (``?1``), not once per row.
     """
 
     #: Rows per statement at most, whatever the build's limit on parameters allows.
     MAX_ROWS = 500
 
     def __init__(self, table: str, columns: Sequence[str], key: Sequence[str], *,
-                 keep: Sequence[str] = (), shared: Sequence[str] = ()) -> None:
+                 keep: Sequence[str] = (), keep_when_null: Sequence[str] = (),
+                 shared: Sequence[str] = ()) -> None:
         if not set(shared) < set(columns):
             raise ValueError(f"shared columns {list(shared)} are not some of {list(columns)}")
         updated = [c for c in columns if c not in key and c not in keep]
@@ -151,7 +152,9 @@ class Upsert:
         self._columns = tuple(columns)
         self._head = f"INSERT INTO {table}({', '.join(columns)}) VALUES "
         self._tail = f" ON CONFLICT({', '.join(key)}) " + (
-            "DO UPDATE SET " + ", ".join(f"{c}=excluded.{c}" for c in updated)
+            "DO UPDATE SET " + ", ".join(
+                f"{c}=COALESCE(excluded.{c}, {c})" if c in keep_when_null else f"{c}=excluded.{c}"
+                for c in updated)
             if updated else "DO NOTHING")
         self._row = "(" + ",".join("?" * self.width) + ")"
         self._texts: dict[int, str] = {}  # row count -> statement text, built once

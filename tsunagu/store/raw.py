@@ -47,7 +47,8 @@ class RawRecords:
         With ``skip_seen`` a record already stored by the same run (it came in
         another set, or again after a restarted window) is skipped: ``None``.
         ``page_id``: the kept page (:mod:`.raw_pages`) the records came in, the
-        provenance of every record written or seen unchanged.
+        provenance of every record written or seen unchanged (``None``: a stored
+        record keeps the page it points to).
         """
         if not raws:
             return []
@@ -86,19 +87,23 @@ class RawRecords:
             if touches:
                 conn.executemany(
                     "UPDATE raw_records SET datestamp = ?, set_specs = ?, seen_run = ?,"
-                    " page_id = ? WHERE source_id = ? AND oai_identifier = ?", touches)
+                    " page_id = COALESCE(?, page_id)"
+                    " WHERE source_id = ? AND oai_identifier = ?", touches)
             _upsert(conn, writes, (source_id, now, now, run_id, run_id, page_id))
         return kinds
 
     # -- deletions: staged during a run, applied (or held) when it completes --------
-    def stage_deletion(self, raw: RawRecord, run_id: int, reason: str) -> None:
-        """Remember that ``raw`` is to become a tombstone when run ``run_id`` completes."""
+    def stage_deletion(self, raw: RawRecord, run_id: int, reason: str, *,
+                       page_id: int | None = None) -> None:
+        """Remember that ``raw`` is to become a tombstone when run ``run_id`` completes;
+        ``page_id``: the kept page that said so, the tombstone's provenance (the first
+        such page of the run)."""
         with self._db.transaction() as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO pending_deletions(run_id, source_id, oai_identifier,"
-                " datestamp, set_specs, reason) VALUES (?,?,?,?,?,?)",
+                " datestamp, set_specs, reason, page_id) VALUES (?,?,?,?,?,?,?)",
                 (run_id, raw.source_id, raw.oai_identifier, raw.datestamp,
-                 json.dumps(list(raw.set_specs)), reason))
+                 json.dumps(list(raw.set_specs)), reason, page_id))
 
     def stage_missing(self, source_id: str, run_id: int, datestamp: str) -> int:
         """Stage every live record a complete full run did not see; how many."""
@@ -111,17 +116,21 @@ class RawRecords:
                 (run_id, datestamp, source_id, run_id))
             return cursor.rowcount
 
-    def pending_deletions(self, run_id: int, *, limit: int = 500) -> list[RawRecord]:
-        """Staged deletions of a run still to apply, as tombstones."""
+    def pending_deletions(self, run_id: int, *, limit: int = 500
+                          ) -> list[tuple[RawRecord, int | None]]:
+        """Staged deletions of a run still to apply, as tombstones, each with the kept
+        page that reported it (``None``: missing from a full harvest, or no page)."""
         rows = self._db.connection().execute(
             "SELECT p.source_id, p.oai_identifier, p.datestamp, p.set_specs,"
-            " COALESCE(r.metadata_prefix, '') AS metadata_prefix FROM pending_deletions p"
+            " COALESCE(r.metadata_prefix, '') AS metadata_prefix, p.page_id"
+            " FROM pending_deletions p"
             " LEFT JOIN raw_records r ON r.source_id = p.source_id"
             " AND r.oai_identifier = p.oai_identifier"
             " WHERE p.run_id = ? ORDER BY p.oai_identifier LIMIT ?", (run_id, limit))
-        return [RawRecord(source_id=row[0], oai_identifier=row[1], datestamp=row[2],
-                          metadata_prefix=row[4], deleted=True,
-                          set_specs=tuple(json.loads(row[3])), xml=b"") for row in rows]
+        return [(RawRecord(source_id=row[0], oai_identifier=row[1], datestamp=row[2],
+                           metadata_prefix=row[4], deleted=True,
+                           set_specs=tuple(json.loads(row[3])), xml=b""), row[5])
+                for row in rows]
 
     def live_pending_count(self, run_id: int) -> int:
         """Staged deletions of a run that would remove a live record."""
@@ -216,7 +225,7 @@ _upsert = Upsert(
     "raw_records",
     ("source_id", "oai_identifier", "datestamp", "metadata_prefix", "deleted", "set_specs",
      "xml", "digest", "first_seen", "last_changed", "run_id", "seen_run", "page_id"),
-    ("source_id", "oai_identifier"), keep=("first_seen",),
+    ("source_id", "oai_identifier"), keep=("first_seen",), keep_when_null=("page_id",),
     shared=("source_id", "first_seen", "last_changed", "run_id", "seen_run", "page_id")).write
 
 

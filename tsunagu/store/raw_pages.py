@@ -5,7 +5,9 @@ transfer's gzip/deflate, then gzip-compressed again at level 1: ~1 µs of CPU
 per record, about a tenth of the size) with what was asked and answered: the
 request URL, the set, prefix and window, the token sent and the one received,
 the ``responseDate``, the run and the page's number in it. A raw record points
-to the page it was last seen in (``raw_records.page_id``): its provenance. A page
+to the page it was last seen in (``raw_records.page_id``): its provenance; a
+tombstone to the page whose deleted header (or excluded set) removed it, or, when
+it went missing from a full harvest, to the page it was last seen in. A page
 that could not be read (not XML, cut short, an OAI error) is kept too, with the
 error, so a failure can be reproduced from the bytes that caused it.
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -217,6 +217,7 @@ CREATE TABLE IF NOT EXISTS pending_deletions (
     datestamp TEXT NOT NULL,
     set_specs TEXT NOT NULL DEFAULT '[]',
     reason TEXT NOT NULL,
+    page_id INTEGER,
     PRIMARY KEY (run_id, oai_identifier)
 );
 CREATE TABLE IF NOT EXISTS collections (
@@ -286,6 +287,7 @@ _ADDED_COLUMNS = (
     ("sources", (("exclude_sets", "TEXT NOT NULL DEFAULT '[]'"), ("window_days", "INTEGER"))),
     ("raw_records", (("page_id", "INTEGER"),)),
     ("quarantine", (("page_id", "INTEGER"),)),
+    ("pending_deletions", (("page_id", "INTEGER"),)),
 )
 
 
@@ -312,6 +314,10 @@ def migrate(conn: sqlite3.Connection) -> None:
         # Version 5: the harvested pages kept verbatim (a new table), each raw
         # record's page (a column, added below).
         conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    if int(version[0]) < 6:
+        # Version 6: a staged deletion keeps the page that reported it, the tombstone's
+        # provenance (a column, added below).
+        conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
     for table, columns in _ADDED_COLUMNS:
         present = {str(column[1]) for column in conn.execute(f"PRAGMA table_info({table})")}
         for name, declaration in columns:
