@@ -113,7 +113,7 @@ class Pipeline:
                               "uploads", source_id=next(s.id for s in sources
                                                         if s.kind is not FeedKind.OAI_PMH))
         sources = [source for source in sources if source.kind is FeedKind.OAI_PMH]
-        gates = HostGates(self.settings.request_delay, self.settings.request_delay_factor)
+        gates = HostGates.from_settings(self.settings)
 
         def one(source: Source) -> HarvestRun:
             return harvest_source(

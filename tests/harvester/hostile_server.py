@@ -111,6 +111,10 @@ class HostileServer:
         self.requests: list[dict[str, str]] = []
         self.headers: list[dict[str, str]] = []
         self.times: list[float] = []
+        #: (start, end) of answering each request, ``time.monotonic``: overlaps show
+        #: requests answered at the same time.
+        self.spans: list[tuple[float, float]] = []
+        self.pause = 0.0  # seconds every answer takes, at least
         self.list_requests = 0
         self.clock = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
         self._stop = threading.Event()
@@ -120,7 +124,13 @@ class HostileServer:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
-                outer._handle(self)
+                start = time.monotonic()
+                if outer.pause:
+                    time.sleep(outer.pause)
+                try:
+                    outer._handle(self)
+                finally:
+                    outer.spans.append((start, time.monotonic()))
 
             def log_message(self, format: str, *args: object) -> None:
                 pass

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -119,3 +123,91 @@ def test_sources_on_one_host_harvested_at_once_still_ask_it_one_at_a_time(
         assert len(starts) == 2 and starts[1] < len(lists) - 1 - 3, lists
     finally:
         pipeline.close()
+
+
+class Wall(Clock):
+    """A wall clock for the gates' files, apart from their monotonic clock."""
+
+
+def test_gates_of_two_processes_share_a_host_through_the_data_directory(
+        tmp_path: Path) -> None:
+    clock, wall = Clock(), Wall()
+    mine = HostGates(1.0, 0.0, clock=clock, sleep=clock.sleep, folder=tmp_path, wall=wall)
+    theirs = HostGates(1.0, 0.0, clock=clock, sleep=clock.sleep, folder=tmp_path, wall=wall)
+    started = mine.try_acquire("a.example:8080")
+    assert started is not None
+    assert theirs.try_acquire("a.example:8080") is None  # asked by the other process
+    other = theirs.try_acquire("b.example")  # another host is free
+    assert other is not None
+    theirs.release("b.example", other)
+    mine.release("a.example:8080", started)
+    assert theirs.try_acquire("a.example:8080") is None  # resting, as the file says
+    clock.now += 1.0
+    wall.now += 1.0
+    again = theirs.try_acquire("a.example:8080")
+    assert again is not None
+    theirs.release("a.example:8080", again)
+    clock.now += 0.25
+    wall.now += 0.25
+    mine.release("a.example:8080", mine.acquire("a.example:8080"))
+    assert clock.slept == [0.75]  # the rest of the pause the other process began
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "host-a.example_8080.lock", "host-b.example.lock"]
+
+
+def test_a_wall_clock_set_back_holds_a_host_no_longer_than_the_longest_pause(
+        tmp_path: Path) -> None:
+    clock, wall = Clock(), Wall()
+    gates = HostGates(1.0, 0.0, clock=clock, sleep=clock.sleep, folder=tmp_path, wall=wall,
+                      longest=5.0)
+    gates.release("a.example", gates.acquire("a.example"))
+    wall.now -= 3600  # the clock went back an hour
+    clock.now += 1.0
+    gates.release("a.example", gates.acquire("a.example"))
+    assert clock.slept == [5.0]
+
+
+def test_a_folder_that_cannot_be_written_keeps_the_gates_within_the_process(
+        tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    gates = HostGates(0.0, 0.0, folder=blocked / "locks")
+    gates.release("a.example", gates.acquire("a.example"))
+    assert gates.try_acquire("a.example") is not None
+
+
+def test_two_harvest_processes_ask_a_shared_host_one_request_at_a_time(
+        tmp_path: Path) -> None:
+    env = {**os.environ, "TSUNAGU_DATA_DIR": str(tmp_path), "TSUNAGU_ALLOW_PRIVATE_HOSTS": "1",
+           "TSUNAGU_REQUEST_DELAY": "0.01", "TSUNAGU_REQUEST_DELAY_FACTOR": "0"}
+    with HostileServer(items(60), page_size=5) as server:
+        server.pause = 0.03  # every answer takes a while: overlaps would show
+        settings = Settings.from_env(env)
+        pipeline = Pipeline(settings)
+        try:
+            for name in ("first", "second"):
+                pipeline.store.sources.add(Source(id=name, name=name, base_url=server.url,
+                                                  sector=Sector.ARCHIVE))
+            child = subprocess.Popen(
+                [sys.executable, "-c", "import sys; from tsunagu.cli import main; "
+                 "sys.exit(main(['harvest', 'first', '--no-index']))"],
+                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            deadline = time.monotonic() + 30
+            while not server.requests and time.monotonic() < deadline:  # the child has begun
+                time.sleep(0.01)
+            [run] = pipeline.harvest(["second"])
+            _out, err = child.communicate(timeout=60)
+        finally:
+            pipeline.close()
+    assert child.returncode == 0, err.decode()
+    assert run.status == "ok", run.error
+    spans = sorted(server.spans)
+    assert len(spans) == 2 * 14  # Identify, formats and 12 pages each
+    # Both were going at once: each asked for its first page before the other had its
+    # last (or this test would prove nothing) ...
+    lists = [q for q in server.requests if q.get("verb") == "ListRecords"]
+    starts = [n for n, q in enumerate(lists) if "resumptionToken" not in q]
+    assert len(starts) == 2 and starts[1] < len(lists) - 1 - 6, lists
+    # ... and the host was never answering two of their requests at a time.
+    overlaps = [(a, b) for a, b in itertools.pairwise(spans) if b[0] < a[1]]
+    assert overlaps == []

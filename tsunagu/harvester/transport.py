@@ -158,7 +158,7 @@ class HttpTransport:
         self._retry = retry or RetryPolicy(attempts=settings.retry_attempts,
                                            max_retry_after=settings.max_retry_after)
         self._sleep = sleep
-        self._gates = gates or HostGates(settings.request_delay, settings.request_delay_factor)
+        self._gates = gates or HostGates.from_settings(settings)
         #: ``time.monotonic()`` value no wait may pass (the run's deadline), if any.
         self.deadline: float | None = None
         #: Requests made since the log was last drained.
