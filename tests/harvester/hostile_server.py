@@ -44,6 +44,10 @@ class Item:
     title: str | None
     sets: tuple[str, ...] = ()
     metadata: str | None = None
+    about: str | None = None  # an ``<about>`` element's content, after the metadata
+    #: Served with a deleted header (``title`` None) too: a deleted record that still
+    #: carries a ``<metadata>`` block.
+    metadata_when_deleted: bool = False
 
 
 @dataclasses.dataclass
@@ -66,7 +70,15 @@ class Fault:
     internal subset declares an external entity, the file ``target``, used in the
     first record's title), ``dtd`` (a DOCTYPE naming the external DTD ``target``,
     whose entity ``xxe`` the first record's title uses), ``oai_error`` (an OAI-PMH
-    ``<error>`` with ``code``, HTTP 200). ``verb`` "*" counts and
+    ``<error>`` with ``code``, HTTP 200), ``recode`` (the answer in ``encoding``,
+    its declaration saying so unless ``declare`` is False, sent with ``headers``),
+    ``bom`` (a UTF-8 byte order mark before ``<?xml``, sent with ``headers``),
+    ``redirect`` (``status`` with a Location of ``target`` plus the request's query,
+    for a request to ``/oai`` only, or to any path when ``target`` is ``/oai``: a
+    loop), ``char_length`` (a Content-Length counting characters, not bytes, as
+    some servers do: the body is longer than announced), ``end_early`` (an empty
+    ``<resumptionToken completeListSize="…"/>`` though more records follow: the list
+    ends there). ``verb`` "*" counts and
     hits every request, whatever its verb.
     """
 
@@ -79,6 +91,8 @@ class Fault:
     seconds: float = 5.0
     target: str = ""  # the local file an ``entity`` or ``dtd`` fault names
     code: str = "unknownError"  # the code of an ``oai_error`` fault
+    encoding: str = "utf-8"  # a ``recode`` fault's encoding
+    declare: bool = True  # a ``recode`` fault: the XML declaration names the encoding
 
     def applies(self, number: int) -> bool:
         return number >= self.at and (self.times is None or number < self.at + self.times)
@@ -92,7 +106,8 @@ class HostileServer:
                  formats: tuple[str, ...] | None = ("oai_dc",), list_sets: bool = True,
                  earliest: str = "2026-11-01T00:00:00Z", max_list: int | None = None,
                  token_pages: int | None = None, poison: str | None = None,
-                 token_lifetime: float | None = None, require_from: bool = False) -> None:
+                 token_lifetime: float | None = None, require_from: bool = False,
+                 token_decor: str = "", token_padding: str = "") -> None:
         self.items = items
         self.page_size = page_size
         self.formats = formats  # None: ListMetadataFormats answered badVerb
@@ -103,6 +118,10 @@ class HostileServer:
         self.poison = poison
         self.token_lifetime = token_lifetime  # seconds a token is honoured after it is sent
         self.require_from = require_from  # True: a list without from is badArgument
+        #: Put before every token sent and expected, byte for byte, before every one
+        #: received (else badResumptionToken): characters a URL must encode.
+        self.token_decor = token_decor
+        self.token_padding = token_padding  # whitespace around a token's text
         self.issued: dict[str, float] = {}  # token -> when it was last sent
         self.verb_requests: dict[str, int] = {}
         self.granularity = granularity
@@ -117,6 +136,7 @@ class HostileServer:
         self.pause = 0.0  # seconds every answer takes, at least
         self.list_requests = 0
         self.clock = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
+        self.response_date: str | None = None  # the responseDate as written, if not clock's
         self._stop = threading.Event()
         outer = self
 
@@ -173,6 +193,11 @@ class HostileServer:
         if fault is not None and fault.kind == "status":
             self._send(handler, fault.status, b"busy, come back later", fault.headers)
             return
+        if fault is not None and fault.kind == "redirect" and (
+                urlsplit(handler.path).path == "/oai" or fault.target == "/oai"):
+            location = fault.target + "?" + urlsplit(handler.path).query
+            self._send(handler, fault.status, b"moved", {"Location": location})
+            return
         if fault is not None and fault.kind == "html":
             self._send(handler, 200, b"<!DOCTYPE html><html><body><h1>Maintenance</h1>"
                        b"</body></html>", {"Content-Type": "text/html"})
@@ -190,6 +215,14 @@ class HostileServer:
             _close(handler)
         elif fault is not None and fault.kind == "trickle":
             self._trickle(handler, body, fault.seconds)
+        elif fault is not None and fault.kind == "recode":
+            declared = body.replace(b'encoding="UTF-8"', f'encoding="{fault.encoding}"'.encode())
+            text = (declared if fault.declare else body.split(b"?>", 1)[1]).decode()
+            self._send(handler, 200, text.encode(fault.encoding), fault.headers)
+        elif fault is not None and fault.kind == "bom":
+            self._send(handler, 200, b"\xef\xbb\xbf" + body, fault.headers)
+        elif fault is not None and fault.kind == "char_length":
+            self._send(handler, 200, body, length=len(body.decode()))
         else:
             self._send(handler, 200, body)
 
@@ -247,6 +280,10 @@ class HostileServer:
             return self._error("badVerb", f"no {verb} here")
         if fault is not None and fault.kind == "expire" and "resumptionToken" in query:
             return self._error("badResumptionToken", "the token has expired")
+        if "resumptionToken" in query and self.token_decor:
+            if not query["resumptionToken"].startswith(self.token_decor):
+                return self._error("badResumptionToken", "not the token that was sent")
+            query["resumptionToken"] = query["resumptionToken"][len(self.token_decor):]
         if "resumptionToken" in query and self.token_lifetime is not None and (
                 time.monotonic() - self.issued.get(query["resumptionToken"], 0.0)
                 > self.token_lifetime):
@@ -301,12 +338,14 @@ class HostileServer:
             records[0] = records[0].replace("</dc:title>", "</dc:titel>")
         if fault is not None and fault.kind in ("entity", "dtd") and records:
             records[0] = records[0].replace("<dc:title>", "<dc:title>&xxe;")
-        more = next_offset < len(selected) or (fault is not None and fault.kind in (
-            "empty", "hollow"))
+        ended = fault is not None and fault.kind == "end_early"
+        more = (next_offset < len(selected) and not ended) or (
+            fault is not None and fault.kind in ("empty", "hollow"))
         if more:
             self.issued[token] = time.monotonic()
         token_xml = (f'<resumptionToken completeListSize="{len(selected)}" cursor="{offset}">'
-                     f"{escape(token)}</resumptionToken>" if more else
+                     f"{self.token_padding}{escape(self.token_decor + token)}"
+                     f"{self.token_padding}</resumptionToken>" if more else
                      f'<resumptionToken completeListSize="{len(selected)}"/>')
         if fault is not None and fault.kind == "decoy":
             token_xml = f"<!-- <resumptionToken>decoy|{offset}</resumptionToken> -->{token_xml}"
@@ -323,34 +362,37 @@ class HostileServer:
         if not specs:
             return self._error("noSetHierarchy", "this repository has no sets")
         offset = int(query.get("resumptionToken", "sets|0").split("|")[1])
-        page = "".join(f"<set><setSpec>{spec}</setSpec><setName>Set {spec}</setName></set>"
+        page = "".join(f"<set><setSpec>{escape(spec)}</setSpec><setName>Set {escape(spec)}"
+                       "</setName></set>"
                        for spec in specs[offset:offset + 2])
         token = (f"<resumptionToken>sets|{offset + 2}</resumptionToken>"
                  if offset + 2 < len(specs) else "")
         return self._envelope(f"<ListSets>{page}{token}</ListSets>")
 
     def _record(self, item: Item) -> str:
-        sets = "".join(f"<setSpec>{s}</setSpec>" for s in item.sets)
+        sets = "".join(f"<setSpec>{escape(s)}</setSpec>" for s in item.sets)
+        about = "" if item.about is None else f"<about>{item.about}</about>"
         if item.title is None:
+            kept = f"<metadata>{item.metadata}</metadata>" if item.metadata_when_deleted else ""
             return (f'<record><header status="deleted"><identifier>{item.identifier}'
                     f"</identifier><datestamp>{item.datestamp}</datestamp>{sets}</header>"
-                    "</record>")
+                    f"{kept}{about}</record>")
         if item.metadata is not None:
             return (f"<record><header><identifier>{item.identifier}</identifier><datestamp>"
                     f"{item.datestamp}</datestamp>{sets}</header><metadata>{item.metadata}"
-                    "</metadata></record>")
+                    f"</metadata>{about}</record>")
         return (f"<record><header><identifier>{item.identifier}</identifier><datestamp>"
                 f"{item.datestamp}</datestamp>{sets}</header><metadata><oai_dc:dc "
                 'xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
                 'xmlns:dc="http://purl.org/dc/elements/1.1/">'
                 f"<dc:title>{escape(item.title)}</dc:title><dc:identifier>{item.identifier}"
-                "</dc:identifier></oai_dc:dc></metadata></record>")
+                f"</dc:identifier></oai_dc:dc></metadata>{about}</record>")
 
     def _error(self, code: str, message: str) -> bytes:
         return self._envelope(f'<error code="{code}">{message}</error>')
 
     def _envelope(self, inner: str) -> bytes:
-        date = self.clock.strftime("%Y-%m-%dT%H:%M:%SZ")
+        date = self.response_date or self.clock.strftime("%Y-%m-%dT%H:%M:%SZ")
         return (f'<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="{OAI}">'
                 f"<responseDate>{date}</responseDate><request>{self.url}</request>"
                 f"{inner}</OAI-PMH>\n").encode()

@@ -10,6 +10,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import threading
 import time
 import zlib
 from collections.abc import Callable
@@ -487,6 +488,33 @@ def test_a_request_sent_ahead_and_not_wanted_is_let_go_unread_and_logged(
     assert [(entry.query, entry.status) for entry in transport.log] == [
         ("page=decoy", None), ("page=1", 200), ("page=3", None), ("page=4", 200)]
     assert server.connections == 3  # each request let go closed its connection
+
+
+def test_a_request_sent_ahead_whose_connection_fails_to_close_still_lets_its_host_go(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    with ScriptedServer(lambda seen: Answer(body=seen.target.encode())) as server, \
+            HttpTransport(unpaused(settings)) as transport:
+        flight = transport.send(server.url(), {"page": "decoy"})
+        assert flight is not None and flight.sent is not None
+        connection = flight.sent.connection
+        assert connection is not None
+
+        def broken() -> None:
+            raise OSError("close failed")
+
+        monkeypatch.setattr(connection, "close", broken)
+        with pytest.raises(OSError, match="close failed"):
+            transport.abandon(flight)
+        monkeypatch.undo()
+        connection.close()
+        done = threading.Event()  # the host is free: another request goes through at once
+        answer: list[bytes] = []
+        worker = threading.Thread(target=lambda: (answer.append(
+            transport.get(server.url(), {"page": "1"}).body), done.set()), daemon=True)
+        worker.start()
+        assert done.wait(10), "the host was left held"
+        worker.join()
+    assert answer == [b"/oai?page=1"]
 
 
 def test_a_request_sent_ahead_is_read_even_when_its_host_could_no_longer_be_checked(

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime, timedelta
 
-from tsunagu.harvester.windows import Window, plan_window, rest_of, split_window
+from tsunagu.harvester.windows import (
+    Window,
+    clock_ahead,
+    plan_window,
+    rest_of,
+    split_window,
+)
 
 
 def test_a_second_window_is_cut_in_the_middle_without_overlap_or_gap() -> None:
@@ -67,3 +74,23 @@ def test_plan_window_overlaps_and_uses_the_server_clock() -> None:
                                                        "2026-11-25T12:00:00Z")
     assert plan_window(None, "2026-11-25T12:00:00Z", day=True, overlap_seconds=3600) == \
         Window(None, "2026-11-25")
+
+
+def test_until_is_this_machines_clock_when_the_servers_is_ahead_of_it() -> None:
+    local = datetime(2026, 11, 25, 3, 0, 0, 500000, tzinfo=UTC)
+    # Local time written with a Z, nine hours ahead: this machine's clock is the until ...
+    assert plan_window("2026-11-24T03:00:00Z", "2026-11-25T12:00:00Z", day=False,
+                       overlap_seconds=3600, local_now=local) == \
+        Window("2026-11-24T02:00:00Z", "2026-11-25T03:00:00Z")
+    assert plan_window(None, "2026-11-26", day=True, overlap_seconds=0,
+                       local_now=local).until == "2026-11-25"
+    # ... while a server behind it keeps its own, and so does one that cannot be read.
+    assert plan_window(None, "2026-11-25T02:59:00Z", day=False, overlap_seconds=0,
+                       local_now=local).until == "2026-11-25T02:59:00Z"
+    assert plan_window(None, "soon", day=False, overlap_seconds=0,
+                       local_now=local).until == "2026-11-25T03:00:00Z"
+    assert clock_ahead("2026-11-25T12:00:00Z", local) == timedelta(hours=8, minutes=59,
+                                                                   seconds=59.5)
+    assert clock_ahead("2026-11-25T03:04:00Z", local) is None  # a few minutes: the same clock
+    assert clock_ahead("2026-11-25T02:00:00Z", local) is None
+    assert clock_ahead("garbage", local) is None

@@ -132,23 +132,25 @@ def test_windows_go_over_every_set_in_turn_and_resume_in_the_right_set(
 
 
 def test_a_long_incremental_gap_is_listed_in_windows(store: Store, settings: Settings) -> None:
+    # The gap ends before this machine's clock: a server clock ahead of it would be capped.
     with HostileServer(spread(10), earliest="2026-07-01T09:00:00Z") as server:
+        server.clock = datetime(2026, 8, 25, 12, tzinfo=UTC)
         source = register(store, server.url)
         harvest_source(source, store, settings, on_page=keep)
         server.clock += timedelta(days=75)
         server.items += spread(25, prefix="oai:spread:new", start=datetime(
-            2026, 11, 26, tzinfo=UTC))
+            2026, 8, 26, tzinfo=UTC))
         asked = len(listings(server))
         run = harvest_source(source, store, settings, on_page=keep)
     assert run.status == "ok", run.error
     assert not run.full
     assert store.raw.identifiers("spread") == {i.identifier for i in server.items}
     windows = [(r["from"], r["until"]) for r in listings(server)[asked:]]
-    assert windows[0][0] == "2026-11-25T11:00:00Z"  # the mark minus the hour of overlap
-    assert windows == [("2026-11-25T11:00:00Z", "2026-12-10T23:59:59Z"),
-                       ("2026-12-11T00:00:00Z", "2027-01-09T23:59:59Z"),
-                       ("2027-01-10T00:00:00Z", "2027-02-08T12:00:00Z")]
-    assert store.sources.high_water("spread") == "2027-02-08T12:00:00Z"
+    assert windows[0][0] == "2026-08-25T11:00:00Z"  # the mark minus the hour of overlap
+    assert windows == [("2026-08-25T11:00:00Z", "2026-09-09T23:59:59Z"),
+                       ("2026-09-10T00:00:00Z", "2026-10-09T23:59:59Z"),
+                       ("2026-10-10T00:00:00Z", "2026-11-08T12:00:00Z")]
+    assert store.sources.high_water("spread") == "2026-11-08T12:00:00Z"
 
 
 def test_a_resumed_left_half_of_a_split_window_goes_on_with_the_rest(

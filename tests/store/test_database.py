@@ -144,10 +144,13 @@ def test_a_nested_transaction_that_fails_undoes_only_its_own_writes(tmp_path: Pa
     db.close()
 
 
-def test_a_null_leaves_a_keep_when_null_column_as_it_was(conn: sqlite3.Connection) -> None:
+def test_an_update_expression_decides_a_columns_value_on_conflict(
+        conn: sqlite3.Connection) -> None:
     noted = Upsert("notes", ("a", "b", "text", "created"), ("a", "b"),
-                   keep_when_null=("created",))
+                   updates={"created": "COALESCE(excluded.created, created)"})
     noted.write(conn, ["x", 1, "first", "monday", "x", 2, "first", "monday"])
     noted.write(conn, ["x", 1, "second", None, "x", 2, "second", "tuesday", "y", 1, "new", None])
     assert rows_of(conn) == [("x", 1, "second", "monday"), ("x", 2, "second", "tuesday"),
                              ("y", 1, "new", None)]
+    with pytest.raises(ValueError, match="updates"):
+        Upsert("notes", ("a", "b", "text"), ("a", "b"), updates={"a": "excluded.a"})

@@ -86,22 +86,27 @@ def test_a_version_4_store_gains_the_page_archive(tmp_path: Path) -> None:
 
 def test_a_version_5_store_keeps_the_page_of_a_staged_deletion(tmp_path: Path) -> None:
     path = tmp_path / "v5.sqlite3"
-    Store(path).close()
+    made = Store(path)  # a run of version 5 with a deletion staged
+    made.sources.add(Source(id="old", name="Old", base_url="http://x", sector=Sector.OTHER))
+    run_id = made.runs.start("old", None, "2026-01-01")
+    made.close()
     with sqlite3.connect(path) as conn:  # back to what version 5 wrote
+        conn.execute("DROP INDEX pending_deletions_page")
         conn.execute("ALTER TABLE pending_deletions DROP COLUMN page_id")
+        conn.execute("INSERT INTO pending_deletions(run_id, source_id, oai_identifier,"
+                     " datestamp, reason) VALUES (?, 'old', 'oai:0', '2026-01-01', 'x')",
+                     (run_id,))
         conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
     conn.close()
     store = Store(path)
     try:
         assert store.db.get_meta("schema_version") == "6"
-        store.sources.add(Source(id="old", name="Old", base_url="http://x", sector=Sector.OTHER))
-        run_id = store.runs.start("old", None, "2026-01-01")
         page_id = store.pages.add(PageRequest("old", run_id, 1, "http://x?verb=ListRecords"),
                                   b"<OAI-PMH/>")
         raw = RawRecord("old", "oai:1", "2026-01-01", "oai_dc", deleted=True)
         store.raw.stage_deletion(raw, run_id, "deleted by the server", page_id=page_id)
         assert [(staged.oai_identifier, staged.deleted, page)
                 for staged, page in store.raw.pending_deletions(run_id)] == [
-                    ("oai:1", True, page_id)]
+                    ("oai:0", True, None), ("oai:1", True, page_id)]  # staged before: no page
     finally:
         store.close()

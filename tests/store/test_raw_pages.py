@@ -72,10 +72,35 @@ def test_a_write_without_a_page_leaves_the_page_a_record_points_to(store: Store)
     second = store.runs.start("s", None, None)
     kinds = store.raw.put_many([raw(1), raw(2, b"<dc>changed</dc>"), raw(3)], second)
     assert kinds == [ChangeKind.UNCHANGED, ChangeKind.UPDATED, ChangeKind.NEW]
-    for n in (1, 2):  # unchanged or rewritten, still where it was last seen
-        kept = store.pages.of_record("s", f"oai:s:{n}")
-        assert kept is not None and kept.id == page_1
+    kept = store.pages.of_record("s", "oai:s:1")  # unchanged: still where it was last seen
+    assert kept is not None and kept.id == page_1
+    # New content from no page: the old page does not hold it, so none is named.
+    assert store.pages.of_record("s", "oai:s:2") is None
     assert store.pages.of_record("s", "oai:s:3") is None
+    gone = RawRecord("s", "oai:s:1", "2026-01-03", "oai_dc", deleted=True)
+    assert store.raw.put_many([gone], second, skip_seen=False) == [ChangeKind.DELETED]
+    kept = store.pages.of_record("s", "oai:s:1")  # a tombstone without a page keeps it
+    assert kept is not None and kept.id == page_1
+
+
+def test_pages_a_staged_deletion_points_to_are_kept_and_never_another_sources(
+        store: Store) -> None:
+    held = store.runs.start("s", None, None)
+    page = store.pages.add(request("s", held, 1), BODY)
+    gone = RawRecord("s", "oai:s:1", "2026-01-03", "oai_dc", deleted=True)
+    store.raw.stage_deletion(gone, held, "deleted by the server", page_id=page)
+    store.runs.start("s", None, None)  # a later run: the held one is no longer among the last
+    assert store.pages.prune("s", 0) == 0  # the staged deletion still needs its page
+    assert store.pages.body(page) == BODY
+    store.raw.discard_pending(held)
+    assert store.pages.prune("s", 0) == 1
+    # A page id that came to name another source's page is not this record's page.
+    other = store.pages.add(request("t", store.runs.start("t", None, None), 1), BODY)
+    store.raw.put_many([raw(1)], held)
+    store.db.connection().execute("UPDATE raw_records SET page_id = ? WHERE source_id = 's'",
+                                  (other,))
+    assert store.pages.of_record("s", "oai:s:1") is None
+    assert store.pages.of_records("s") == {}
 
 
 def test_pages_of_a_run_come_in_their_order_failed_ones_with_their_error(store: Store) -> None:

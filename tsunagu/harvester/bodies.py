@@ -3,10 +3,16 @@
 Servers send gzip without saying so, say ``deflate`` and send raw deflate or
 zlib, or concatenate gzip members; the magic bytes decide. The cap applies to
 the decoded bytes, so a small compressed body cannot inflate without bound.
+
+The character encoding of an XML body is its byte order mark's or its
+declaration's; only a body with neither, that is not UTF-8, is read in the
+charset its ``Content-Type`` names (:func:`in_declared_encoding`).
 """
 
 from __future__ import annotations
 
+import codecs
+import re
 import zlib
 
 from tsunagu.errors import ResponseTooLargeError, TransportError
@@ -36,6 +42,40 @@ def decode_body(body: bytes, encoding: str = "", *, limit: int | None = None) ->
             return _inflate(body, -zlib.MAX_WBITS, limit)
         except zlib.error as exc:
             raise TransportError(f"corrupt deflate body: {exc}") from exc
+    return body
+
+
+_DECLARED = re.compile(rb"\s*<\?xml[^>]*?encoding\s*=", re.ASCII)
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)")
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_BE, codecs.BOM_UTF16_LE)
+
+
+def in_declared_encoding(body: bytes, content_type: str) -> bytes:
+    """``body`` as an XML parser should read it, given its ``Content-Type``.
+
+    A body with a byte order mark or an encoding declaration is left as it is (they
+    decide, not the header). One without either is UTF-8 to an XML parser; if it is
+    not valid UTF-8 and the header names another charset (an old server's
+    ISO-8859-1), it is re-encoded from that charset into UTF-8. A UTF-8 body is
+    never re-encoded, whatever the header says (a servlet container's default
+    ``charset=ISO-8859-1`` on a UTF-8 page).
+    """
+    found = _CHARSET.search(content_type)
+    if found is None or body.startswith(_BOMS) or _DECLARED.match(body):
+        return body
+    charset = found.group(1).lower()
+    if charset.replace("-", "").replace("_", "") in ("utf8", "usascii", "ascii"):
+        return body
+    try:
+        codecs.lookup(charset)
+        body.decode("utf-8")
+    except LookupError:
+        return body  # a charset nobody knows: the parser's UTF-8 and its repairs
+    except UnicodeDecodeError:
+        try:
+            return body.decode(charset).encode("utf-8")
+        except UnicodeDecodeError:
+            return body
     return body
 
 

@@ -31,6 +31,24 @@ PageHook = Callable[[Sequence[tuple[RawRecord, ChangeKind]], int], int]
 BATCH = 500
 
 
+#: The run log's kind for a list that ended short of the size its server announced.
+SHORT_LIST = "short_list"
+
+
+def short_list_message(store: Store, source_id: str, run_id: int, missing: int) -> str | None:
+    """Why a full harvest's ``missing`` records (not listed, so to be deleted) must be held:
+    a list of the run ended before the size its server announced, so they may be missing
+    from that list, not from the repository. None when every list was whole."""
+    short = store.runs.log.issues(run_id, [SHORT_LIST])
+    if not missing or not short:
+        return None
+    return (f"held: {missing:,} records were missing from this full harvest, but "
+            f"{short[0].message}{f' (and {len(short) - 1} more lists)' if len(short) > 1 else ''}"
+            "; a list cut short would delete records the repository still has, so nothing "
+            f"was deleted. Approve with `tsunagu harvest approve {source_id} {run_id}` or "
+            f"reject with `tsunagu harvest reject {source_id} {run_id}`")
+
+
 def guard_message(store: Store, source_id: str, run_id: int, settings: Settings) -> str | None:
     """Why the run's staged deletions must be held, or None when they may go ahead."""
     doomed = store.raw.live_pending_count(run_id)
@@ -62,11 +80,13 @@ def apply_deletions(store: Store, run_id: int, on_page: PageHook) -> int:
         source_id = batch[0][0].source_id
         identifiers = [raw.oai_identifier for raw, _page in batch]
         with store.db.transaction():
-            # A record the run stored live after the deletion was staged wins.
+            # A record the run stored live on a page after the one that said it was
+            # deleted wins; one seen live before it is deleted (what the server says
+            # last wins).
             alive = store.raw.seen_live_in_run(source_id, run_id, identifiers)
             by_page: dict[int | None, list[RawRecord]] = {}  # the page that said so
             for raw, page_id in batch:
-                if raw.oai_identifier not in alive:
+                if not _live_after(alive, raw.oai_identifier, page_id):
                     by_page.setdefault(page_id, []).append(raw)
             changes: list[tuple[RawRecord, ChangeKind]] = []
             for page_id, doomed in by_page.items():
@@ -79,6 +99,16 @@ def apply_deletions(store: Store, run_id: int, on_page: PageHook) -> int:
                                                 for raw, _kind in changes])
             store.raw.unstage(run_id, identifiers)
         deleted += len(changes)
+
+
+def _live_after(alive: dict[str, int | None], identifier: str, page_id: int | None) -> bool:
+    """Was ``identifier`` stored live by the run after the page ``page_id`` said it was
+    deleted? (``alive``: the run's live records by the page each was last seen in;
+    without both pages to compare, the live record wins.)"""
+    if identifier not in alive:
+        return False
+    live_page = alive[identifier]
+    return live_page is None or page_id is None or live_page > page_id
 
 
 def approve(store: Store, source_id: str, run_id: int, on_page: PageHook) -> HarvestRun:

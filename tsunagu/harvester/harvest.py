@@ -31,14 +31,19 @@ from datetime import UTC, datetime, timedelta
 from tsunagu.config import Settings
 from tsunagu.errors import DeadlineExceededError, SourceParkedError, StoreError, TsunaguError
 from tsunagu.harvester.client import OAIClient
-from tsunagu.harvester.deletions import PageHook, apply_deletions, guard_message
+from tsunagu.harvester.deletions import (
+    PageHook,
+    apply_deletions,
+    guard_message,
+    short_list_message,
+)
 from tsunagu.harvester.listing import Listing
 from tsunagu.harvester.lock import source_lock
 from tsunagu.harvester.pages import PageStore, Progress, ProgressHook
 from tsunagu.harvester.politeness import HostGates
 from tsunagu.harvester.probe import check_source
 from tsunagu.harvester.protocol import Identity
-from tsunagu.harvester.windows import Window, parse_datestamp, plan_window
+from tsunagu.harvester.windows import Window, clock_ahead, parse_datestamp, plan_window
 from tsunagu.records import Source
 from tsunagu.store import HarvestRun, Store, utc_now
 
@@ -141,6 +146,12 @@ class _Run:
                     None if full else high_water, identity.response_date,
                     day=identity.day_granularity, overlap_seconds=self.settings.overlap_seconds)
                 self.run_id = store.runs.start(source.id, window.from_, window.until, full=full)
+                ahead = clock_ahead(identity.response_date)
+                if ahead is not None:
+                    self._note("clock", f"the server's clock (responseDate "
+                               f"{identity.response_date}) is {_hours(ahead)} ahead of this "
+                               f"machine's: a local time written with a Z? until is this "
+                               f"machine's clock, {window.until}")
             if checkpoint is None or checkpoint.stage == "listing":
                 self._check_source()
                 listing = Listing(source, store, self.settings, self.oai,
@@ -205,11 +216,11 @@ class _Run:
     # -- completion -------------------------------------------------------------
     def _complete(self, window: Window, *, full: bool) -> None:
         store, source, run_id = self.store, self.source, self.run_id
-        if full:
-            missing = store.raw.stage_missing(source.id, run_id, window.until)
-            if missing:
-                logger.info("%s: %d records missing from the full harvest", source.id, missing)
-        held = guard_message(store, source.id, run_id, self.settings)
+        missing = store.raw.stage_missing(source.id, run_id, window.until) if full else 0
+        if missing:
+            logger.info("%s: %d records missing from the full harvest", source.id, missing)
+        held = (guard_message(store, source.id, run_id, self.settings)
+                or short_list_message(store, source.id, run_id, missing))
         if held is not None:
             self._stop("held", held)
             with store.db.transaction():
@@ -223,8 +234,12 @@ class _Run:
             store.runs.finish(run_id, "ok")
 
     def _issue(self, message: str) -> None:
+        self._note("retry", message)
+
+    def _note(self, kind: str, message: str) -> None:
+        """Log ``message`` and keep it with the run (its report shows it)."""
         logger.warning("%s: %s", self.source.id, message)
-        self.store.runs.log.add_issue(self.run_id, None, "retry", message)
+        self.store.runs.log.add_issue(self.run_id, None, kind, message)
 
     def _count_requests(self) -> None:
         """Add the requests made since the last count to the run (called on the writer
@@ -238,3 +253,9 @@ class _Run:
 
 def _later(seconds: float) -> str:
     return (datetime.now(UTC) + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _hours(span: timedelta) -> str:
+    """``span`` for a person: hours with one decimal, or minutes under an hour."""
+    seconds = span.total_seconds()
+    return f"{seconds / 3600:.1f} hours" if seconds >= 3600 else f"{seconds / 60:.0f} minutes"

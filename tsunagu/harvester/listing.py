@@ -36,6 +36,7 @@ from tsunagu.errors import (
 )
 from tsunagu.harvester.client import OAIClient
 from tsunagu.harvester.conformance import ConformanceCheck
+from tsunagu.harvester.deletions import SHORT_LIST
 from tsunagu.harvester.pages import PageStore
 from tsunagu.harvester.recovery import Step, Tries, next_step
 from tsunagu.harvester.splitting import Splitter, label
@@ -222,9 +223,19 @@ class Listing:
         pages = self.oai.list_records(from_=part.from_, until=part.until, set_spec=set_spec,
                                       token=token)
         writer = WriteBehind(self.store.db, background=self.settings.prefetch_pages)
+        received, announced = 0, None  # for a list read from its first page, here
         try:
             with writer, contextlib.closing(pages):  # the request sent ahead let go first
                 for page, params in pages:
+                    received += len(page.records) + len(page.rejected)
+                    announced = page.complete_list_size or announced
+                    if page.token is None and token is None and announced and (
+                            received < announced):
+                        writer.submit(functools.partial(
+                            self.store.runs.log.add_issue, self.run_id, None, SHORT_LIST,
+                            f"{label(part, set_spec)}: the list ended after {received} of "
+                            f"the {announced} records its server announced"
+                            " (completeListSize)"))
                     mark = None
                     if page.token is not None:
                         checkpoint = Checkpoint(self.source.id, self.run_id, part.from_,

@@ -72,7 +72,7 @@ class PageStore:
         ``answer`` it was read from is kept as received, with what was asked (in
         ``window`` and ``set_spec``, with ``sent_token``): its records' provenance."""
         store, run_id = self.store, checkpoint.run_id
-        wanted, left_out = self._sort(page.records)
+        wanted, left_out = self._sort(_last_of_each(page.records))
         origin = PageRequest(self.source.id, run_id, checkpoint.pages, answer.url, set_spec,
                              self.source.metadata_prefix, window.from_, window.until,
                              sent_token, page.token, page.response_date)
@@ -166,6 +166,20 @@ class PageStore:
         moved = parse_datestamp(mark)
         if moved is not None and (current is None or moved > current):
             self.store.sources.set_high_water(self.source.id, mark)
+
+
+def _last_of_each(records: tuple[RawRecord, ...]) -> tuple[RawRecord, ...]:
+    """The page's records, each identifier once: a record the page holds twice (changed,
+    or deleted, while the server wrote the page) as it comes last."""
+    if len({raw.oai_identifier for raw in records}) == len(records):
+        return records
+    seen: set[str] = set()
+    kept: list[RawRecord] = []
+    for raw in reversed(records):
+        if raw.oai_identifier not in seen:
+            seen.add(raw.oai_identifier)
+            kept.append(raw)
+    return tuple(reversed(kept))
 
 
 def _context(page: RecordPage, number: int, page_id: int, url: str) -> str:

@@ -220,9 +220,11 @@ class HttpTransport:
         """Let go of a request sent ahead whose answer is not wanted: its connection is
         closed unread (a slow or stalled answer does not hold up the caller) and its
         host given back; the request stays in the log."""
-        if flight.sent is not None and flight.sent.connection is not None:
-            flight.sent.connection.close()
-        self._gates.release(flight.netloc, flight.started)
+        try:
+            if flight.sent is not None and flight.sent.connection is not None:
+                flight.sent.connection.close()
+        finally:
+            self._gates.release(flight.netloc, flight.started)
         self._append(RequestEntry(flight.at, flight.query, None, 0,
                                   int((time.monotonic() - flight.started) * 1000),
                                   "sent ahead; its answer was not needed"))

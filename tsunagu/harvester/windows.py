@@ -1,9 +1,14 @@
 """Harvest windows: which ``from``/``until`` a run asks for, in the server's granularity.
 
 ``until`` is always sent and is the repository's own clock (the ``responseDate``
-of Identify), never the local one; the next incremental run starts ``from`` the
-last completed ``until`` minus an overlap (one day on day-granularity servers),
-since upserts by identifier make the overlap harmless.
+of Identify), unless that is ahead of this machine's: then it is this machine's
+clock. A server that writes its local time with a ``Z`` (a Japanese one, nine
+hours ahead) while it stamps records in UTC would otherwise move the high-water
+mark past records changed after the run, and they would never be harvested; the
+other way round, records stamped ahead of this clock only come a run later. The
+next incremental run starts ``from`` the last completed ``until`` minus an overlap
+(one day on day-granularity servers), since upserts by identifier make the overlap
+harmless.
 
 A window that keeps failing is bisected by time (:func:`split_window`) down to
 the server's granularity; its parts are listed left to right, so what remains
@@ -17,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 DAY = "%Y-%m-%d"
 SECOND = "%Y-%m-%dT%H:%M:%SZ"
+_CLOCK_TOLERANCE = timedelta(minutes=5)  # clocks this close are the same clock
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,13 +57,26 @@ def format_datestamp(moment: datetime, *, day: bool) -> str:
     return moment.astimezone(UTC).strftime(DAY if day else SECOND)
 
 
+def clock_ahead(server_now: str, local_now: datetime | None = None) -> timedelta | None:
+    """How far the server's clock (a ``responseDate``) is ahead of this machine's, when it
+    is by more than a few minutes (``None``: it is not, or it cannot be read)."""
+    server = parse_datestamp(server_now)
+    if server is None:
+        return None
+    ahead = server - (local_now or datetime.now(UTC))
+    return ahead if ahead > _CLOCK_TOLERANCE else None
+
+
 def plan_window(high_water: str | None, server_now: str, *, day: bool,
                 overlap_seconds: int, local_now: datetime | None = None) -> Window:
-    """The window of a run: from the high-water mark minus the overlap until the server's now.
+    """The window of a run: from the high-water mark minus the overlap until the server's
+    now, or this machine's if the server's is ahead of it (:func:`clock_ahead`).
 
     ``high_water`` None means a full harvest (no ``from``).
     """
-    until = parse_datestamp(server_now) or local_now or datetime.now(UTC)
+    local = (local_now or datetime.now(UTC)).replace(microsecond=0)
+    server = parse_datestamp(server_now)
+    until = local if server is None else min(server, local)
     if high_water is None:
         return Window(None, format_datestamp(until, day=day))
     start = parse_datestamp(high_water)

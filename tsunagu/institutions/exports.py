@@ -82,7 +82,9 @@ def export_raw_records(pipeline: Pipeline, actor: Actor | None,
     ``source_id``, ``oai_identifier``, ``datestamp``, ``metadata_prefix``, ``deleted``,
     ``sets``, ``xml`` (the metadata element as text) and ``harvested_from`` (the
     request that brought it last: ``url``, ``token``, ``response_date``, ``run``,
-    ``page``, ``page_id``; null for records no kept page holds)."""
+    ``page``, ``page_id``; null for records no kept page holds). For a tombstone that is
+    the page whose deleted header (or excluded set) removed it; for one missing from a
+    full harvest, the page it was last seen in, live."""
     sources = _sources(pipeline.store, actor, institution_id)
 
     def lines() -> Iterator[bytes]:

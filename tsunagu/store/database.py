@@ -7,7 +7,7 @@ import contextlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -131,20 +131,24 @@ class Upsert:
     SQLite steps through a statement's rows in one call (one release of the GIL per
     batch, not per row); a row repeating the key of an earlier one updates it, so a
     key repeated in a batch ends with its last row. A conflict updates every column
-    but the key and ``keep``, and ``keep_when_null`` too when the new value is NULL.
-    ``shared`` columns have one value for every row of a :meth:`write` (the source,
-    the run, the time): bound once per statement by number (``?1``), not once per row.
+    but the key and ``keep``, to its new value or to the SQL expression ``updates``
+    gives it (``excluded.x`` is the new value, ``x`` the stored one). ``shared``
+    columns have one value for every row of a :meth:`write` (the source, the run, the
+    time): bound once per statement by number (``?1``), not once per row.
     """
 
     #: Rows per statement at most, whatever the build's limit on parameters allows.
     MAX_ROWS = 500
 
     def __init__(self, table: str, columns: Sequence[str], key: Sequence[str], *,
-                 keep: Sequence[str] = (), keep_when_null: Sequence[str] = (),
+                 keep: Sequence[str] = (), updates: Mapping[str, str] | None = None,
                  shared: Sequence[str] = ()) -> None:
         if not set(shared) < set(columns):
             raise ValueError(f"shared columns {list(shared)} are not some of {list(columns)}")
         updated = [c for c in columns if c not in key and c not in keep]
+        expressions = dict(updates or {})
+        if not set(expressions) <= set(updated):
+            raise ValueError(f"updates {sorted(expressions)} are not some of {updated}")
         self.table = table
         self.shared = tuple(shared)
         #: Values per row in :meth:`write`'s ``values`` (the columns not shared).
@@ -153,8 +157,7 @@ class Upsert:
         self._head = f"INSERT INTO {table}({', '.join(columns)}) VALUES "
         self._tail = f" ON CONFLICT({', '.join(key)}) " + (
             "DO UPDATE SET " + ", ".join(
-                f"{c}=COALESCE(excluded.{c}, {c})" if c in keep_when_null else f"{c}=excluded.{c}"
-                for c in updated)
+                f"{c}={expressions.get(c, f'excluded.{c}')}" for c in updated)
             if updated else "DO NOTHING")
         self._row = "(" + ",".join("?" * self.width) + ")"
         self._texts: dict[int, str] = {}  # row count -> statement text, built once

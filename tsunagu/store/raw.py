@@ -44,8 +44,11 @@ class RawRecords:
     ) -> list[ChangeKind | None]:
         """Store records of one source (one page); what each did, in order.
 
-        With ``skip_seen`` a record already stored by the same run (it came in
-        another set, or again after a restarted window) is skipped: ``None``.
+        With ``skip_seen`` a record already stored by the same run as it is now
+        (it came in another set, or again after a restarted window) is skipped:
+        ``None``, though its ``page_id`` moves to this page (where it was last
+        seen); one the run stored with other content is written: the server
+        changed it while it was listed, and what it says last wins.
         ``page_id``: the kept page (:mod:`.raw_pages`) the records came in, the
         provenance of every record written or seen unchanged (``None``: a stored
         record keeps the page it points to).
@@ -64,14 +67,16 @@ class RawRecords:
             for raw in raws:
                 identifier = raw.oai_identifier
                 row = existing.get(identifier)
-                if row is not None and skip and row[2] == run_id:
-                    kinds.append(None)
-                    continue
                 deleted = raw.deleted
                 digest = _digest(raw)
                 sets = set_lists.get(raw.set_specs)
                 if sets is None:
                     sets = set_lists[raw.set_specs] = json.dumps(list(raw.set_specs))
+                if row is not None and skip and row[2] == run_id and row[0] == digest:
+                    touches.append((raw.datestamp, sets, run_id, page_id, source_id,
+                                    identifier))
+                    kinds.append(None)
+                    continue
                 existing[identifier] = (digest, deleted, run_id)
                 if row is None:
                     kinds.append(_DELETED if deleted else _NEW)
@@ -141,11 +146,19 @@ class RawRecords:
         return int(row[0])
 
     def seen_live_in_run(self, source_id: str, run_id: int, identifiers: Sequence[str]
-                         ) -> set[str]:
-        """Those of ``identifiers`` the run stored live (a later page wins over a deletion)."""
-        found = _existing(self._db.connection(), source_id, identifiers)
-        return {oid for oid, (_d, deleted, seen) in found.items()
-                if seen == run_id and not deleted}
+                         ) -> dict[str, int | None]:
+        """Those of ``identifiers`` the run stored live, each with the kept page it was
+        last seen in (a later page wins over a deletion, an earlier one loses to it)."""
+        found: dict[str, int | None] = {}
+        conn = self._db.connection()
+        for start in range(0, len(identifiers), 500):
+            chunk = identifiers[start:start + 500]
+            found.update(conn.execute(
+                "SELECT oai_identifier, page_id FROM raw_records WHERE source_id = ?"
+                " AND seen_run = ? AND deleted = 0"
+                f" AND oai_identifier IN ({','.join('?' * len(chunk))})",
+                (source_id, run_id, *chunk)).fetchall())
+        return found
 
     def unstage(self, run_id: int, identifiers: Sequence[str]) -> None:
         with self._db.transaction() as conn:
@@ -225,7 +238,11 @@ _upsert = Upsert(
     "raw_records",
     ("source_id", "oai_identifier", "datestamp", "metadata_prefix", "deleted", "set_specs",
      "xml", "digest", "first_seen", "last_changed", "run_id", "seen_run", "page_id"),
-    ("source_id", "oai_identifier"), keep=("first_seen",), keep_when_null=("page_id",),
+    ("source_id", "oai_identifier"), keep=("first_seen",),
+    # A tombstone written without a page (missing from a full harvest) keeps the page
+    # the record was last seen in; new content without a page has none.
+    updates={"page_id": "CASE WHEN excluded.deleted THEN COALESCE(excluded.page_id, page_id)"
+                        " ELSE excluded.page_id END"},
     shared=("source_id", "first_seen", "last_changed", "run_id", "seen_run", "page_id")).write
 
 

@@ -96,7 +96,7 @@ class RawPages:
     def of_record(self, source_id: str, oai_identifier: str) -> StoredPage | None:
         """The page a stored record was last seen in (its provenance), if still kept."""
         rows = self._select(
-            "JOIN raw_records r ON r.page_id = p.id"
+            "JOIN raw_records r ON r.page_id = p.id AND r.source_id = p.source_id"
             " WHERE r.source_id = ? AND r.oai_identifier = ?", (source_id, oai_identifier))
         return rows[0] if rows else None
 
@@ -112,8 +112,9 @@ class RawPages:
         return {row[0]: pages[row[1]] for row in rows if row[1] in pages}
 
     def prune(self, source_id: str, keep_runs: int) -> int:
-        """Drop a source's pages that no stored record points to, except those of its
-        last ``keep_runs`` runs; how many went."""
+        """Drop a source's pages that no stored record points to, nor a deletion staged
+        by a run (held for approval, say: its tombstones will point to them), except
+        those of its last ``keep_runs`` runs; how many went."""
         with self._db.transaction() as conn:
             # Candidates by (source, run), each checked through raw_records(page_id):
             # the cost follows the old pages, not the source's size.
@@ -121,7 +122,9 @@ class RawPages:
                 "DELETE FROM raw_pages WHERE source_id = ?"
                 " AND (run_id IS NULL OR run_id NOT IN (SELECT id FROM harvest_runs"
                 "  WHERE source_id = ? ORDER BY id DESC LIMIT ?))"
-                " AND NOT EXISTS (SELECT 1 FROM raw_records r WHERE r.page_id = raw_pages.id)",
+                " AND NOT EXISTS (SELECT 1 FROM raw_records r WHERE r.page_id = raw_pages.id)"
+                " AND NOT EXISTS (SELECT 1 FROM pending_deletions d"
+                "  WHERE d.page_id = raw_pages.id)",
                 (source_id, source_id, max(0, keep_runs))).rowcount
 
     def _select(self, where: str, params: tuple[object, ...]) -> list[StoredPage]:

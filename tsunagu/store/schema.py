@@ -220,6 +220,7 @@ CREATE TABLE IF NOT EXISTS pending_deletions (
     page_id INTEGER,
     PRIMARY KEY (run_id, oai_identifier)
 );
+CREATE INDEX IF NOT EXISTS pending_deletions_page ON pending_deletions(page_id);
 CREATE TABLE IF NOT EXISTS collections (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -282,7 +283,8 @@ _MIGRATION_3 = (
 #: Columns added to a table that an older store has without them: ``sources`` within
 #: version 4 (issue #3: the sets a source leaves out, the size of its harvest
 #: windows), ``raw_records`` and ``quarantine`` in version 5 (the kept page a record was
-#: last seen in, or came in).
+#: last seen in, or came in), ``pending_deletions`` in version 6 (the kept page that
+#: reported a deletion, the tombstone's provenance).
 _ADDED_COLUMNS = (
     ("sources", (("exclude_sets", "TEXT NOT NULL DEFAULT '[]'"), ("window_days", "INTEGER"))),
     ("raw_records", (("page_id", "INTEGER"),)),
