@@ -66,11 +66,30 @@ def harvest_command(data_dir: Path) -> list[str]:
             "crash", "--no-index"]
 
 
-def start(data_dir: Path, env: dict[str, str], *, progress: bool = False
-          ) -> subprocess.Popen[str]:
+#: The harvest command with each batch of deletions taking 0.2 s longer before it
+#: commits, so that a kill between batches lands there on a loaded machine too (the
+#: polling test process may not run for a while; without it, one run in five of a
+#: loaded machine saw the whole finishing stage done before its kill).
+SLOW_BATCHES = """
+import sys, time
+from tsunagu.store.raw import RawRecords
+unstage = RawRecords.unstage
+def slowly(self, run_id, identifiers):
+    unstage(self, run_id, identifiers)
+    time.sleep(0.2)
+RawRecords.unstage = slowly
+from tsunagu.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def start(data_dir: Path, env: dict[str, str], *, progress: bool = False,
+          slow_batches: bool = False) -> subprocess.Popen[str]:
     """A harvest process; its progress lines readable on ``stderr`` if asked for."""
-    return subprocess.Popen(harvest_command(data_dir), env=env, text=True,
-                            stdout=subprocess.DEVNULL,
+    command = harvest_command(data_dir)
+    if slow_batches:
+        command = [sys.executable, "-c", SLOW_BATCHES, *command[3:]]
+    return subprocess.Popen(command, env=env, text=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE if progress else subprocess.DEVNULL)
 
 
@@ -149,7 +168,8 @@ def test_kill_9_at_random_points_loses_and_duplicates_nothing(tmp_path: Path) ->
             run_id = checkpoint.run_id
             staged = pending(store, run_id)
             assert staged > BATCH
-            assert kill_when(start(data_dir, env), lambda: pending(store, run_id) < staged)
+            assert kill_when(start(data_dir, env, slow_batches=True),
+                             lambda: pending(store, run_id) < staged)
             assert finishing(), "the harvest completed before it could be killed"
             assert 0 < pending(store, run_id) < staged  # killed between batches
             assert store.runs.get(run_id).status == "running"

@@ -170,6 +170,26 @@ def test_a_record_live_deleted_and_live_again_unchanged_stays_live(
     assert run.deleted == 0
 
 
+def test_a_record_deleted_live_and_deleted_again_ends_deleted(
+    store: Store, fast: Settings
+) -> None:
+    # Deleted on the first page, live on the second, deleted again on the third: the
+    # server said last that it is gone (the deletion staged first must not hide it).
+    served = items(9)
+    first = served[0].identifier
+    flapping = [Item(first, "2026-11-09T11:00:00Z", None), *served[1:3], served[0],
+                *served[3:5], Item(first, "2026-11-09T12:00:00Z", None), *served[5:]]
+    with serve(flapping, page_size=3) as server:
+        source = register(store, server.url)
+        run = harvest(store, source, fast)
+    ok(run)
+    assert first not in store.raw.identifiers("quirks")
+    tomb = store.raw.get("quirks", first)
+    assert tomb is not None and tomb.deleted
+    page = store.pages.of_record("quirks", first)  # the page that said so last
+    assert page is not None and page.request.page == 3
+
+
 # -- identifiers and sets that need decoding ---------------------------------------------
 
 def test_identifiers_are_stored_decoded_and_trimmed_and_match_again_next_run(

@@ -101,12 +101,15 @@ class RawRecords:
     def stage_deletion(self, raw: RawRecord, run_id: int, reason: str, *,
                        page_id: int | None = None) -> None:
         """Remember that ``raw`` is to become a tombstone when run ``run_id`` completes;
-        ``page_id``: the kept page that said so, the tombstone's provenance (the first
-        such page of the run)."""
+        ``page_id``: the kept page that said so, the tombstone's provenance (the last such
+        page of the run: a live record on a page between two deletions loses to the later)."""
         with self._db.transaction() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO pending_deletions(run_id, source_id, oai_identifier,"
-                " datestamp, set_specs, reason, page_id) VALUES (?,?,?,?,?,?,?)",
+                "INSERT INTO pending_deletions(run_id, source_id, oai_identifier,"
+                " datestamp, set_specs, reason, page_id) VALUES (?,?,?,?,?,?,?)"
+                " ON CONFLICT(run_id, oai_identifier) DO UPDATE SET datestamp ="
+                " excluded.datestamp, set_specs = excluded.set_specs, reason = excluded.reason,"
+                " page_id = COALESCE(excluded.page_id, page_id)",
                 (run_id, raw.source_id, raw.oai_identifier, raw.datestamp,
                  json.dumps(list(raw.set_specs)), reason, page_id))
 
