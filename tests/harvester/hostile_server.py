@@ -128,6 +128,7 @@ class HostileServer:
         self.deleted_record = deleted_record
         self.faults = faults or []
         self.requests: list[dict[str, str]] = []
+        self.paths: list[str] = []  # the path of each request, in order
         self.headers: list[dict[str, str]] = []
         self.times: list[float] = []
         #: (start, end) of answering each request, ``time.monotonic``: overlaps show
@@ -177,6 +178,7 @@ class HostileServer:
     def _handle(self, handler: http.server.BaseHTTPRequestHandler) -> None:
         query = {k: v[0] for k, v in parse_qs(urlsplit(handler.path).query).items()}
         self.requests.append(query)
+        self.paths.append(urlsplit(handler.path).path)
         self.headers.append({k.lower(): v for k, v in handler.headers.items()})
         self.times.append(time.monotonic())
         verb = query.get("verb", "")

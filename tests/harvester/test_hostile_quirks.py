@@ -311,6 +311,10 @@ def test_a_base_url_redirected_on_the_same_host_is_followed_for_every_page(
     assert run.new == 25
     pages = store.pages.of_run(run.id)
     assert len(pages) == 3 and all("/v2/oai?" in page.request.url for page in pages)
+    # A permanent redirect is followed once, then every request goes to the new place; a
+    # temporary one is asked at the base URL each time.
+    at_base = [h for h in server.paths if h == "/oai"]
+    assert len(at_base) == (1 if status in (301, 308) else len(server.paths) // 2)
 
 
 def test_a_redirect_loop_fails_the_run_with_a_clear_error(store: Store, settings: Settings

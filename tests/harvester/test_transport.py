@@ -490,6 +490,28 @@ def test_a_request_sent_ahead_and_not_wanted_is_let_go_unread_and_logged(
     assert server.connections == 3  # each request let go closed its connection
 
 
+@pytest.mark.parametrize(("status", "asked_at_the_base"), [(301, 1), (308, 1), (302, 3),
+                                                           (307, 3)])
+def test_a_permanent_redirect_of_the_base_url_is_followed_once(
+        settings: Settings, status: int, asked_at_the_base: int) -> None:
+    def script(seen: Seen) -> Answer:
+        path, _, query = seen.target.partition("?")
+        if path == "/oai":
+            return Answer(status=status, body=b"moved",
+                          headers={"Location": f"/v2/oai?{query}"})
+        return Answer(body=seen.target.encode())
+
+    with ScriptedServer(script) as server, HttpTransport(unpaused(settings)) as transport:
+        for page in ("1", "2"):
+            assert transport.get(server.url(), {"page": page}).body == (
+                f"/v2/oai?page={page}".encode())
+        flight = transport.send(server.url(), {"page": "3"})  # sent ahead: where it moved
+        assert transport.get(server.url(), {"page": "3"}, sent=flight).body == (
+            b"/v2/oai?page=3")
+    at_base = [s.target for s in server.seen if s.target.startswith("/oai")]
+    assert len(at_base) == asked_at_the_base
+
+
 def test_a_request_sent_ahead_whose_connection_fails_to_close_still_lets_its_host_go(
         settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     with ScriptedServer(lambda seen: Answer(body=seen.target.encode())) as server, \

@@ -57,6 +57,7 @@ from tsunagu.errors import (
 from tsunagu.harvester.addresses import check_url
 from tsunagu.harvester.bodies import decode_body
 from tsunagu.harvester.connections import FAILURES, Connections, Sent, failure
+from tsunagu.harvester.moves import Moves
 from tsunagu.harvester.politeness import HostGates
 from tsunagu.store.run_log import RequestEntry
 
@@ -159,6 +160,7 @@ class HttpTransport:
                                            max_retry_after=settings.max_retry_after)
         self._sleep = sleep
         self._gates = gates or HostGates.from_settings(settings)
+        self._moves = Moves()  # base URLs answered with a permanent redirect
         #: ``time.monotonic()`` value no wait may pass (the run's deadline), if any.
         self.deadline: float | None = None
         #: Requests made since the log was last drained.
@@ -209,6 +211,7 @@ class HttpTransport:
         may be asked now (nobody else is asking it and its pause has ended); ``None``
         otherwise. Meanwhile the host is held, as during any request: hand the result
         to :meth:`get` or :meth:`abandon`."""
+        url = self._moves.resolve(url)
         parts = urlsplit(url)
         try:
             self._guard(url, parts.scheme, parts.netloc)
@@ -240,6 +243,7 @@ class HttpTransport:
         :meth:`send`, for the same ``url`` and ``params``) its answer is the first
         attempt.
         """
+        url = self._moves.resolve(url)
         if sent is not None and sent.asked != (url, dict(params)):
             self.abandon(sent)
             raise ValueError(f"get() of {params} given a request sent for {sent.asked[1]}")
@@ -296,8 +300,11 @@ class HttpTransport:
                 flight, sent = sent, None
             response = self._receive(flight)
             if response.status in (301, 302, 303, 307, 308) and "location" in response.headers:
-                current = urljoin(current, response.headers["location"])
-                query = None  # the Location carries the full URL
+                target = urljoin(current, response.headers["location"])
+                if query is not None:  # the base URL's own answer: moved for good?
+                    self._moves.learn(current, _with_query(current, query), response.status,
+                                      target)
+                current, query = target, None  # the Location carries the full URL
                 continue
             return response
         raise TransportError(f"more than {MAX_REDIRECTS} redirects from {url}")
