@@ -94,3 +94,4 @@ def test_until_is_this_machines_clock_when_the_servers_is_ahead_of_it() -> None:
     assert clock_ahead("2026-11-25T03:04:00Z", local) is None  # a few minutes: the same clock
     assert clock_ahead("2026-11-25T02:00:00Z", local) is None
     assert clock_ahead("garbage", local) is None
+    assert clock_ahead("2026-11-26", local) is None  # a day: tomorrow in Tokyo is no skew

@@ -59,9 +59,10 @@ def format_datestamp(moment: datetime, *, day: bool) -> str:
 
 def clock_ahead(server_now: str, local_now: datetime | None = None) -> timedelta | None:
     """How far the server's clock (a ``responseDate``) is ahead of this machine's, when it
-    is by more than a few minutes (``None``: it is not, or it cannot be read)."""
+    is by more than a few minutes (``None``: it is not, or it cannot be read, or it is a
+    bare day, which says nothing of the time)."""
     server = parse_datestamp(server_now)
-    if server is None:
+    if server is None or len(server_now.strip()) == 10:
         return None
     ahead = server - (local_now or datetime.now(UTC))
     return ahead if ahead > _CLOCK_TOLERANCE else None
