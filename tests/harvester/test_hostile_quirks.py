@@ -315,6 +315,13 @@ def test_a_base_url_redirected_on_the_same_host_is_followed_for_every_page(
     # temporary one is asked at the base URL each time.
     at_base = [h for h in server.paths if h == "/oai"]
     assert len(at_base) == (1 if status in (301, 308) else len(server.paths) // 2)
+    notes = [issue.message for issue in store.runs.log.issues(run.id, ["moved"])]
+    if status in (301, 308):  # the institution is told, in the run's report
+        assert notes == [f"{server.url} moved permanently to {server.url[:-4]}/v2/oai: asked "
+                         "there for the rest of the run; the source's base URL should be "
+                         "changed to it"]
+    else:
+        assert notes == []
 
 
 def test_a_redirect_loop_fails_the_run_with_a_clear_error(store: Store, settings: Settings

@@ -176,6 +176,11 @@ class _Run:
                             self.run_id, None, "excluded",
                             f"{self.pages_store.excluded} records in excluded sets "
                             f"({', '.join(source.exclude_sets)}) were not stored")
+                    for base, moved in self.oai.transport.moved:
+                        store.runs.log.add_issue(
+                            self.run_id, None, "moved", f"{base} moved permanently to "
+                            f"{moved}: asked there for the rest of the run; the source's base "
+                            "URL should be changed to it")
                     self._count_requests()
                     store.runs.add_counts(self.run_id, seconds=time.monotonic() - started)
                 self._prune_pages()

@@ -41,6 +41,11 @@ class Moves:
                 base = moved
         return base
 
+    def learned(self) -> list[tuple[str, str]]:
+        """Each base URL that moved, and where to, in the order they were met."""
+        with self._lock:
+            return list(self._to.items())
+
     def learn(self, base: str, asked: str, status: int, location: str) -> str | None:
         """Remember ``base`` as moved if the request ``asked`` (``base`` with a query) was
         answered ``status`` with the absolute ``location``: a permanent redirect that keeps

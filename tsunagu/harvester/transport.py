@@ -196,6 +196,11 @@ class HttpTransport:
                 f"the run's deadline comes before the end of a {seconds:.1f}s wait ({reason})")
         self._sleep(seconds)
 
+    @property
+    def moved(self) -> list[tuple[str, str]]:
+        """The base URLs answered with a permanent redirect, and where they moved."""
+        return self._moves.learned()
+
     def backoff(self, attempt: int) -> float:
         """The wait before retry number ``attempt``: exponential, with jitter."""
         return self._backoff(attempt)
