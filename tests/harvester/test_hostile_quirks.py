@@ -20,6 +20,8 @@ from lxml import etree
 from tsunagu.config import Settings
 from tsunagu.harvester import harvest_source
 from tsunagu.harvester.deletions import reject
+from tsunagu.harvester.probe import list_formats, list_sets
+from tsunagu.harvester.transport import HttpTransport
 from tsunagu.records import Sector, Source
 from tsunagu.store import HarvestRun, Store
 
@@ -282,6 +284,21 @@ def test_a_page_without_declaration_not_in_utf8_is_read_in_its_content_type_char
     assert run.new == len(served) and run.repaired == 0
     for item in served:
         assert title(store, item.identifier) == item.title
+
+
+def test_the_sets_of_a_repository_without_declaration_are_read_in_its_charset(
+    fast: Settings
+) -> None:
+    # The source check and the registration's probe read ListSets (and Identify, and
+    # ListMetadataFormats) the same way as the pages: set names in Shift_JIS, undeclared.
+    prints = [dataclasses.replace(item, sets=("版画",)) for item in JAPANESE]
+    undeclared = Fault("recode", verb="*", times=None, encoding="Shift_JIS", declare=False,
+                       headers={"Content-Type": "text/xml; charset=Shift_JIS"})
+    with serve(prints, undeclared) as server, HttpTransport(fast) as transport:
+        listing = list_sets(transport, server.url)
+        formats = list_formats(transport, server.url)
+    assert [(s.spec, s.name) for s in listing.sets] == [("版画", "Set 版画")]
+    assert "oai_dc" in {f.prefix for f in formats}
 
 
 # -- resumption tokens sent back exactly -------------------------------------------------

@@ -14,7 +14,6 @@ from collections.abc import Generator
 from tsunagu.config import Settings
 from tsunagu.errors import HarvestError, OAIError, ResponseFormatError, TruncatedResponseError
 from tsunagu.harvester import repair
-from tsunagu.harvester.bodies import in_declared_encoding
 from tsunagu.harvester.politeness import HostGates
 from tsunagu.harvester.protocol import (
     Identity,
@@ -72,7 +71,7 @@ class OAIClient:
 
     def identify(self) -> Identity:
         response = self.request({"verb": "Identify"})
-        return parse_identify(_readable(response), source_id=self.source.id)
+        return parse_identify(response.xml, source_id=self.source.id)
 
     def list_records(
         self,
@@ -149,7 +148,7 @@ class OAIClient:
                 response = self.request(params)
             self.last = response
             try:
-                return parse_list_records(_readable(response), source_id=self.source.id,
+                return parse_list_records(response.xml, source_id=self.source.id,
                                           metadata_prefix=self.source.metadata_prefix)
             except TruncatedResponseError:
                 ahead.close()
@@ -195,11 +194,6 @@ class OAIClient:
                 source_id=self.source.id,
             )
         return response
-
-
-def _readable(response: Response) -> bytes:
-    """The body to parse: in the Content-Type's charset only when it declares none."""
-    return in_declared_encoding(response.body, response.headers.get("content-type", ""))
 
 
 def token_params(token: str) -> dict[str, str]:

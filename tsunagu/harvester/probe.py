@@ -188,7 +188,7 @@ def _get(transport: HttpTransport, url: str, params: dict[str, str]) -> bytes:
     response = transport.get(url, params)
     if response.status >= 400 and b"<error" not in response.body[:4096]:
         raise HarvestError(f"{params['verb']} answered HTTP {response.status}")
-    return response.body
+    return response.xml
 
 
 def _local(element: object) -> str:

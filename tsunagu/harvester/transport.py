@@ -55,7 +55,7 @@ from tsunagu.errors import (
     TransportError,
 )
 from tsunagu.harvester.addresses import check_url
-from tsunagu.harvester.bodies import decode_body
+from tsunagu.harvester.bodies import decode_body, in_declared_encoding
 from tsunagu.harvester.connections import FAILURES, Connections, Sent, failure
 from tsunagu.harvester.moves import Moves
 from tsunagu.harvester.politeness import HostGates
@@ -75,12 +75,17 @@ _SAFE = "/?:@!$&'()*+,;=%"
 
 @dataclasses.dataclass(frozen=True)
 class Response:
-    """A finished HTTP exchange, body decompressed."""
+    """A finished HTTP exchange, body decompressed (as received: the page kept)."""
 
     url: str
     status: int
     headers: Mapping[str, str]
     body: bytes
+
+    @property
+    def xml(self) -> bytes:
+        """The body as an XML parser should read it (:func:`bodies.in_declared_encoding`)."""
+        return in_declared_encoding(self.body, self.headers.get("content-type", ""))
 
 
 @dataclasses.dataclass
