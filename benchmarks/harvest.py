@@ -25,6 +25,7 @@ import argparse
 import dataclasses
 import datetime as dt
 import http.server
+import logging
 import multiprocessing
 import os
 import statistics
@@ -39,7 +40,7 @@ from sickle import Sickle
 
 from tsunagu.config import Settings
 from tsunagu.demo.provider import FeedRecord, ProviderServer, write_feed
-from tsunagu.harvester import harvest_source
+from tsunagu.harvester import PageHook, harvest_source
 from tsunagu.harvester.transport import HttpTransport
 from tsunagu.pipeline import Pipeline
 from tsunagu.records import RawRecord, Sector, Source
@@ -108,6 +109,18 @@ def replay(pages: dict[str, bytes], queue: multiprocessing.Queue) -> None:  # ty
     server.serve_forever()
 
 
+class NoMapping:
+    """The page hook of the ``tsunagu`` line: nothing is mapped. Portable (it has
+    ``for_store`` and pickles), so the run stores its pages in a store process, as the
+    pipeline's runs do; ``--thread-writer`` makes it a plain function instead."""
+
+    def __call__(self, changes: Sequence[tuple[RawRecord, ChangeKind]], run_id: int) -> int:
+        return 0
+
+    def for_store(self, store: Store) -> NoMapping:
+        return self
+
+
 def no_mapping(changes: Sequence[tuple[RawRecord, ChangeKind]], run_id: int) -> int:
     return 0
 
@@ -116,13 +129,33 @@ def no_mapping(changes: Sequence[tuple[RawRecord, ChangeKind]], run_id: int) -> 
 Timing = tuple[int, float, float]
 
 
-def timed_tsunagu(url: str, settings: Settings, directory: Path) -> Timing:
+class StoreCPU(logging.Handler):
+    """Adds up the CPU time the store processes report as they end."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.seconds = 0.0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seconds += getattr(record, "store_cpu", None) or 0.0
+
+
+STORE_CPU = StoreCPU()
+logging.getLogger("tsunagu.harvester.store_process").addHandler(STORE_CPU)
+logging.getLogger("tsunagu.harvester.store_process").setLevel(logging.DEBUG)
+
+
+def timed_tsunagu(url: str, settings: Settings, directory: Path,
+                  hook: PageHook | None = None) -> Timing:
+    """A harvest into a fresh store; its CPU time counts the store process's."""
     store = Store(directory / "bench.sqlite3")
     source = Source(id="bench", name="Bench", base_url=url, sector=Sector.MUSEUM)
     store.sources.add(source)
+    store_cpu = STORE_CPU.seconds
     started, cpu = time.perf_counter(), time.process_time()
-    run = harvest_source(source, store, settings, on_page=no_mapping)
+    run = harvest_source(source, store, settings, on_page=hook or NoMapping())
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    cpu += STORE_CPU.seconds - store_cpu
     assert run.status == "ok", run.error
     count = store.raw.count("bench")
     store.close()
@@ -132,9 +165,11 @@ def timed_tsunagu(url: str, settings: Settings, directory: Path) -> Timing:
 def timed_pipeline(url: str, settings: Settings, directory: Path) -> Timing:
     pipeline = Pipeline(dataclasses.replace(settings, data_dir=directory))
     pipeline.add_source(Source(id="bench", name="Bench", base_url=url, sector=Sector.MUSEUM))
+    store_cpu = STORE_CPU.seconds
     started, cpu = time.perf_counter(), time.process_time()
     [run] = pipeline.harvest(["bench"])
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    cpu += STORE_CPU.seconds - store_cpu
     assert run.status == "ok", run.error
     count = pipeline.store.records.count()
     pipeline.close()
@@ -173,6 +208,8 @@ def main() -> None:
     parser.add_argument("--no-map", action="store_true", help="skip tsunagu+map (slow)")
     parser.add_argument("--serial", action="store_true",
                         help="also tsunagu in one thread (no prefetch, no writer thread)")
+    parser.add_argument("--thread-writer", action="store_true",
+                        help="also tsunagu storing on a writer thread, not a store process")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
@@ -220,6 +257,8 @@ def run_rounds(url: str, settings: Settings, args: argparse.Namespace,
     }
     if args.serial:
         harvesters["tsunagu 1 thread"] = lambda d: timed_tsunagu(url, serial, d)
+    if args.thread_writer:
+        harvesters["tsunagu thread"] = lambda d: timed_tsunagu(url, settings, d, no_mapping)
     if not args.no_map:
         harvesters["tsunagu+map"] = lambda d: timed_pipeline(url, settings, d)
     names = list(harvesters)

@@ -85,3 +85,11 @@ def test_the_contact_goes_into_the_user_agent() -> None:
 def test_a_bad_contact_or_user_agent_is_an_error_naming_it(name: str, value: str) -> None:
     with pytest.raises(ValueError, match=name):
         Settings.from_env({name: value})
+
+
+def test_the_store_process_is_on_unless_switched_off() -> None:
+    assert Settings.from_env({}).store_process is True
+    assert Settings.from_env({"TSUNAGU_STORE_PROCESS": "0"}).store_process is False
+    assert Settings.from_env({"TSUNAGU_STORE_PROCESS": "yes"}).store_process is True
+    with pytest.raises(ValueError, match="TSUNAGU_STORE_PROCESS"):
+        Settings.from_env({"TSUNAGU_STORE_PROCESS": "fast"})

@@ -41,8 +41,12 @@ ALLOWED: dict[str, set[str]] = {
     "tsunagu.console": FOUNDATION | {"tsunagu.store", "tsunagu.harvester", "tsunagu.pipeline"},
     "tsunagu.demo": FOUNDATION | {"tsunagu.pipeline", "tsunagu.site", "tsunagu.store",
                                   "tsunagu.harvester", "tsunagu.console"},
+    # The pipeline's page hook: harvester -> mappings, in a page's transaction (what a
+    # harvest's store process imports: no index, no site).
+    "tsunagu.page_mapper": FOUNDATION | {"tsunagu.store", "tsunagu.mappings"},
     "tsunagu.pipeline": FOUNDATION | {"tsunagu.store", "tsunagu.harvester",
-                                      "tsunagu.mappings", "tsunagu.index", "tsunagu.feeds"},
+                                      "tsunagu.mappings", "tsunagu.index", "tsunagu.feeds",
+                                      "tsunagu.page_mapper"},
     "tsunagu.arguments": FOUNDATION,
     "tsunagu.cli": FOUNDATION | {"tsunagu.arguments", "tsunagu.store", "tsunagu.harvester",
                                  "tsunagu.pipeline",

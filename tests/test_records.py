@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import pickle
 
 from tsunagu.records import (
     Agent,
@@ -11,6 +12,7 @@ from tsunagu.records import (
     Identifier,
     LangString,
     ObjectType,
+    RawRecord,
     Record,
     ReuseLevel,
     Rights,
@@ -107,3 +109,12 @@ def test_type_hints_are_resolved_once_per_class_not_per_record() -> None:
     info = records._converters_of.cache_info()
     assert info.misses == info.currsize <= 12  # one per dataclass reached, not per record
     assert info.hits >= 199 * info.misses
+
+
+def test_a_raw_record_pickles_as_its_fields() -> None:
+    raw = RawRecord("tate", "oai:tate:1", "2024-01-01", "oai_dc", False, ("prints", "ukiyo-e"),
+                    "<dc>北斎</dc>".encode())
+    copy = pickle.loads(pickle.dumps(raw, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy == raw and copy is not raw
+    assert raw.__reduce__() == (RawRecord, ("tate", "oai:tate:1", "2024-01-01", "oai_dc",
+                                            False, ("prints", "ukiyo-e"), raw.xml))

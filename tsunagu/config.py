@@ -71,6 +71,11 @@ class Settings:
     #: transaction when it falls behind); ``False`` turns both off: pages are fetched,
     #: parsed and stored one after the other in the run's thread.
     prefetch_pages: bool = True
+    #: Store (and map) a run's pages in a process of its own rather than a thread of
+    #: the harvest's (:mod:`tsunagu.harvester.store_process`): parsing and storing then
+    #: each have a core (``TSUNAGU_STORE_PROCESS``; off: a writer thread, as with a
+    #: page hook that cannot be pickled).
+    store_process: bool = True
     #: Validate every harvested page against the OAI-PMH schema and its records against
     #: their format's schema (``TSUNAGU_VALIDATE_ALL_PAGES``); otherwise only the first
     #: page of a run and the pages that needed repair. Findings are run warnings.
@@ -152,6 +157,7 @@ class Settings:
             index_procs=max(1, int(_number(env, "TSUNAGU_INDEX_PROCS", _default_index_procs()))),
             window_days=max(0, int(_number(env, "TSUNAGU_WINDOW_DAYS", cls.window_days))),
             validate_all_pages=_flag(env, "TSUNAGU_VALIDATE_ALL_PAGES"),
+            store_process=_flag(env, "TSUNAGU_STORE_PROCESS", default=True),
             keep_page_runs=max(0, int(_number(env, "TSUNAGU_KEEP_PAGE_RUNS",
                                               cls.keep_page_runs))),
             mass_deletion_share=_share(env, "TSUNAGU_MASS_DELETION_SHARE",
@@ -168,8 +174,10 @@ def _default_index_procs() -> int:
     return min(2, os.cpu_count() or 1)
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
+def _flag(env: Mapping[str, str], name: str, *, default: bool = False) -> bool:
     value = env.get(name, "").strip().lower()
+    if not value:
+        return default
     if value in _TRUE:
         return True
     if value in _FALSE:

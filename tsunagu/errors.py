@@ -37,6 +37,19 @@ class TsunaguError(Exception):
         ]
         return f"{self.message} [{', '.join(context)}]" if context else self.message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled with its context, whatever its class's ``__init__`` takes (an error
+        of the store process reaches the harvest's process whole)."""
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild(kind: type[TsunaguError], args: tuple[object, ...],
+             state: dict[str, object]) -> TsunaguError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class ConfigError(TsunaguError):
     """Settings or a source registration are invalid."""

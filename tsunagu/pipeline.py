@@ -29,10 +29,10 @@ from tsunagu.harvester import (
 )
 from tsunagu.harvester.report import run_report
 from tsunagu.index import Indexer
-from tsunagu.mappings import map_records
 from tsunagu.mappings.profile import check_profile
 from tsunagu.mappings.quality import QualityReport, assess_quality
 from tsunagu.mappings.rights_report import RightsReport, rights_report
+from tsunagu.page_mapper import PageMapper
 from tsunagu.records import (
     FeedKind,
     MappingProfile,
@@ -118,8 +118,7 @@ class Pipeline:
         def one(source: Source) -> HarvestRun:
             return harvest_source(
                 source, self.store, self.settings,
-                on_page=lambda changes, run_id: self._map_page(source, changes, run_id),
-                full=full, progress=progress, gates=gates,
+                on_page=PageMapper(source, self.store), full=full, progress=progress, gates=gates,
             )
 
         def in_worker(source: Source) -> HarvestRun:
@@ -244,39 +243,7 @@ class Pipeline:
         run_id: int | None,
     ) -> int:
         """Map one page inside its transaction; returns how many were quarantined."""
-        quarantined = 0
-        mapped: list[Record] = []
-        for raw, kind in changes:
-            rid = record_id(source.id, raw.oai_identifier)
-            if raw.deleted:
-                self._delete_tree(rid, source.id, raw.oai_identifier, keep=())
-                continue
-            if kind is ChangeKind.UNCHANGED and self.store.records.exists(rid):
-                continue
-            try:
-                records = map_records(raw, source)
-            except MappingError as exc:
-                quarantined += 1
-                logger.warning("%s: record %s quarantined: %s", source.id,
-                               raw.oai_identifier, exc)
-                self.store.quarantine.add(
-                    source.id, raw.oai_identifier, stage="mapping", reason=str(exc),
-                    raw=raw.xml, run_id=run_id,
-                )
-                continue
-            if len(records) > 1 or self.store.records.has_components(rid):
-                self._delete_tree(rid, source.id, raw.oai_identifier,
-                                  keep=[r.id for r in records])
-            mapped.extend(records)
-        self.store.records.put_many(mapped)
-        return quarantined
-
-    def _delete_tree(self, rid: str, source_id: str, oai_identifier: str,
-                     keep: Sequence[str]) -> None:
-        """Tombstone a record and those of its components (EAD) not in ``keep``."""
-        for stale in [rid, *self.store.records.component_ids(rid)]:
-            if stale not in keep:
-                self.store.records.delete(stale, source_id, oai_identifier)
+        return PageMapper(source, self.store)(changes, run_id)
 
     def update_index(self, *, rebuild: bool = False) -> IndexUpdate:
         """Bring the index up to date with the store (rebuild it if asked or needed)."""

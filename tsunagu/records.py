@@ -352,6 +352,12 @@ class RawRecord:
         values["set_specs"] = set_specs
         values["xml"] = xml
 
+    def __reduce__(self) -> tuple[type[RawRecord], tuple[object, ...]]:
+        """Pickled as its fields, rebuilt by ``__init__`` (a page's records go to the
+        store process a hundred at a time)."""
+        return (RawRecord, (self.source_id, self.oai_identifier, self.datestamp,
+                            self.metadata_prefix, self.deleted, self.set_specs, self.xml))
+
 
 @dataclasses.dataclass(frozen=True)
 class Record:

@@ -25,8 +25,7 @@ def page_store(tmp_path: Path) -> tuple[Store, PageStore, int]:
     store = Store(tmp_path / "s.sqlite3")
     store.sources.add(SOURCE)
     run_id = store.runs.start("p", None, None)
-    pages = PageStore(store, SOURCE, Settings(data_dir=tmp_path), on_page=lambda c, r: 0,
-                      count_requests=lambda: None, progress=None)
+    pages = PageStore(store, SOURCE, Settings(data_dir=tmp_path), on_page=lambda c, r: 0)
     return store, pages, run_id
 
 

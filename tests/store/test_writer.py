@@ -231,3 +231,35 @@ def test_sqlite_failures_inside_a_batch_come_out_as_they_do_alone(store: Store) 
         assert stored == (batch == 1 or failing is missing_table)
         assert f"oai:tate:{200 + n}" not in store.raw.identifiers("tate")
         assert not store.db.connection().in_transaction
+
+
+def test_flush_waits_for_every_job_and_keeps_the_thread(store: Store) -> None:
+    log: list[tuple[int, str]] = []
+    gate = threading.Event()
+
+    def slow(number: int) -> None:
+        gate.wait(5)
+        page(store, number, log)
+
+    with WriteBehind(store.db, depth=2, name="flushing") as writer:
+        for number in range(1, 4):
+            writer.submit(functools.partial(slow, number))
+        assert log == []  # the jobs wait for the gate
+        gate.set()
+        writer.flush()
+        assert [number for number, _thread in log] == [1, 2, 3]  # all run, block still open
+        writer.submit(functools.partial(page, store, 4, log))  # the thread goes on
+        writer.flush()
+        assert [number for number, _thread in log] == [1, 2, 3, 4]
+    assert len(identifiers(store)) == 4
+
+
+def test_flush_raises_a_jobs_failure_once(store: Store) -> None:
+    def failing() -> None:
+        raise StoreError("disk full", source_id="tate")
+
+    writer = WriteBehind(store.db)
+    writer.submit(failing)
+    with pytest.raises(StoreError, match="disk full"):
+        writer.flush()
+    writer.close()  # already reported: not raised again

@@ -39,13 +39,16 @@ from tsunagu.harvester.deletions import (
 )
 from tsunagu.harvester.listing import Listing
 from tsunagu.harvester.lock import source_lock
-from tsunagu.harvester.pages import PageStore, Progress, ProgressHook
+from tsunagu.harvester.page_writer import Progress, ProgressHook, Tally, open_writer
+from tsunagu.harvester.pages import PageStore
 from tsunagu.harvester.politeness import HostGates
 from tsunagu.harvester.probe import check_source
 from tsunagu.harvester.protocol import Identity
+from tsunagu.harvester.store_process import wait_for_store_process
 from tsunagu.harvester.windows import Window, clock_ahead, parse_datestamp, plan_window
 from tsunagu.records import Source
 from tsunagu.store import HarvestRun, Store, utc_now
+from tsunagu.store.run_log import RequestEntry
 
 __all__ = ["Progress", "ProgressHook", "harvest_source"]
 
@@ -81,6 +84,10 @@ def harvest_source(
     with source_lock(settings, source.id) as acquired:
         if not acquired:
             return _busy(source, store, latest)
+        try:  # a killed harvest's store process stores what it was handed, then ends
+            wait_for_store_process(settings, source.id)
+        except TsunaguError as exc:
+            return _busy(source, store, latest, str(exc))
         oai = client or OAIClient(source, settings, gates=gates)
         run = _Run(source, store, settings, oai, on_page, progress)
         try:
@@ -91,14 +98,14 @@ def harvest_source(
         return store.runs.get(run.run_id)
 
 
-def _busy(source: Source, store: Store, latest: HarvestRun | None) -> HarvestRun:
+def _busy(source: Source, store: Store, latest: HarvestRun | None,
+          message: str = "another harvest of this source is running") -> HarvestRun:
     """Another process harvests the source right now: leave it alone."""
-    logger.warning("%s: another harvest of this source is running; not harvesting",
-                   source.id)
+    logger.warning("%s: %s; not harvesting", source.id, message)
     if latest is not None and latest.status == "running":
         return latest
     run_id = store.runs.start(source.id, None, None)
-    store.runs.finish(run_id, "failed", "another harvest of this source is running")
+    store.runs.finish(run_id, "failed", message)
     return store.runs.get(run_id)
 
 
@@ -112,8 +119,8 @@ class _Run:
         self.settings = settings
         self.oai = oai
         self.on_page = on_page
-        self.pages_store = PageStore(store, source, settings, on_page=on_page,
-                                     count_requests=self._count_requests, progress=progress)
+        self.pages_store = PageStore(store, source, settings, on_page=on_page)
+        self.tally = Tally(source.id, progress)
         self.run_id = 0
         self.counted_requests = 0
 
@@ -154,12 +161,17 @@ class _Run:
                                f"machine's clock, {window.until}")
             if checkpoint is None or checkpoint.stage == "listing":
                 self._check_source()
-                listing = Listing(source, store, self.settings, self.oai,
-                                  pages_store=self.pages_store, run_id=self.run_id,
-                                  pages=checkpoint.pages if checkpoint else 0,
-                                  deadline=deadline, earliest=identity.earliest_datestamp,
-                                  issue=self._issue)
-                window = listing.windows(window, checkpoint)
+                writer = open_writer(store, source, self.settings, self.on_page, self.tally)
+                try:
+                    listing = Listing(source, store, self.settings, self.oai, writer=writer,
+                                      pages_store=self.pages_store,
+                                      take_requests=self._take_requests, run_id=self.run_id,
+                                      pages=checkpoint.pages if checkpoint else 0,
+                                      deadline=deadline, earliest=identity.earliest_datestamp,
+                                      issue=self._issue)
+                    window = listing.windows(window, checkpoint)
+                finally:
+                    writer.close()
             self._complete(window, full=full)
         except SourceParkedError as exc:
             wait = min(exc.wait_seconds, self.settings.max_park_seconds)
@@ -171,10 +183,10 @@ class _Run:
         finally:
             if self.run_id:
                 with store.db.transaction():
-                    if self.pages_store.excluded:
+                    if self.tally.excluded:
                         store.runs.log.add_issue(
                             self.run_id, None, "excluded",
-                            f"{self.pages_store.excluded} records in excluded sets "
+                            f"{self.tally.excluded} records in excluded sets "
                             f"({', '.join(source.exclude_sets)}) were not stored")
                     for base, moved in self.oai.transport.moved:
                         store.runs.log.add_issue(
@@ -246,14 +258,19 @@ class _Run:
         logger.warning("%s: %s", self.source.id, message)
         self.store.runs.log.add_issue(self.run_id, None, kind, message)
 
-    def _count_requests(self) -> None:
-        """Add the requests made since the last count to the run (called on the writer
-        thread while the harvest's thread goes on making requests: read the count once)."""
-        self.store.runs.log.add_requests(self.run_id, self.oai.drain_log())
+    def _take_requests(self) -> tuple[tuple[RequestEntry, ...], int]:
+        """The run's request log since the last call, and the requests made since (for
+        the transaction of a page, or of the run's end)."""
         made = self.oai.requests
-        if made != self.counted_requests:
-            self.store.runs.add_counts(self.run_id, requests=made - self.counted_requests)
-            self.counted_requests = made
+        counted, self.counted_requests = self.counted_requests, made
+        return tuple(self.oai.drain_log()), made - counted
+
+    def _count_requests(self) -> None:
+        """Add the requests made since the last count to the run."""
+        entries, made = self._take_requests()
+        self.store.runs.log.add_requests(self.run_id, entries)
+        if made:
+            self.store.runs.add_counts(self.run_id, requests=made)
 
 
 def _later(seconds: float) -> str:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import time
 from collections.abc import Callable, Sequence
 
@@ -37,6 +36,13 @@ from tsunagu.errors import (
 from tsunagu.harvester.client import OAIClient
 from tsunagu.harvester.conformance import ConformanceCheck
 from tsunagu.harvester.deletions import SHORT_LIST
+from tsunagu.harvester.page_writer import (
+    ConformanceJob,
+    IssueJob,
+    PageJob,
+    PageWriter,
+    flushed,
+)
 from tsunagu.harvester.pages import PageStore
 from tsunagu.harvester.recovery import Step, Tries, next_step
 from tsunagu.harvester.splitting import Splitter, label
@@ -50,20 +56,26 @@ from tsunagu.harvester.windows import (
 )
 from tsunagu.records import Source
 from tsunagu.store import Checkpoint, Store
-from tsunagu.store.writer import WriteBehind
+from tsunagu.store.run_log import RequestEntry
+
+#: The run's request log since the last call, and how many requests were made since.
+RequestTaker = Callable[[], tuple[tuple[RequestEntry, ...], int]]
 
 
 class Listing:
     """Lists the windows of one run, from its start or from its checkpoint."""
 
     def __init__(self, source: Source, store: Store, settings: Settings, oai: OAIClient, *,
-                 pages_store: PageStore, run_id: int, pages: int, deadline: float,
-                 earliest: str | None, issue: Callable[[str], None]) -> None:
+                 writer: PageWriter, pages_store: PageStore, take_requests: RequestTaker,
+                 run_id: int, pages: int, deadline: float, earliest: str | None,
+                 issue: Callable[[str], None]) -> None:
         self.source = source
         self.store = store
         self.settings = settings
         self.oai = oai
-        self.pages_store = pages_store
+        self.writer = writer
+        self.pages_store = pages_store  # keeps an answer that could not be read
+        self.take_requests = take_requests
         self.run_id = run_id
         self.pages = pages  # pages stored by the run, the checkpoint's number
         self.deadline = deadline
@@ -216,23 +228,24 @@ class Listing:
     def _list(self, part: Window, set_spec: str | None, token: str | None,
               end: tuple[Checkpoint, str | None]) -> None:
         self.sent_token = token
-        # Pages are stored in order on a writer thread while the next ones are fetched
-        # and parsed (several at once when it falls behind); leaving the block waits
-        # until every page handed over is stored. closing(): if storing a page fails,
-        # the request sent ahead for the next one is let go at once (it holds its host).
+        # Pages are handed to the run's writer (:mod:`.page_writer`: a store process,
+        # or a thread) while the next ones are fetched and parsed; leaving the block
+        # waits until every page handed over is stored. closing(): if storing a page
+        # fails, the request sent ahead for the next one is let go at once (it holds
+        # its host).
         pages = self.oai.list_records(from_=part.from_, until=part.until, set_spec=set_spec,
                                       token=token)
-        writer = WriteBehind(self.store.db, background=self.settings.prefetch_pages)
+        writer = self.writer
         received, announced = 0, None  # for a list read from its first page, here
         try:
-            with writer, contextlib.closing(pages):  # the request sent ahead let go first
+            with flushed(writer), contextlib.closing(pages):  # the request ahead let go first
                 for page, params in pages:
                     received += len(page.records) + len(page.rejected)
                     announced = page.complete_list_size or announced
                     if page.token is None and token is None and announced and (
                             received < announced):
-                        writer.submit(functools.partial(
-                            self.store.runs.log.add_issue, self.run_id, None, SHORT_LIST,
+                        writer.submit(IssueJob(
+                            self.run_id, SHORT_LIST,
                             f"{label(part, set_spec)}: the list ended after {received} of "
                             f"the {announced} records its server announced"
                             " (completeListSize)"))
@@ -245,13 +258,11 @@ class Listing:
                         checkpoint, mark = (dataclasses.replace(end[0], pages=self.pages + 1),
                                             end[1])
                     self.pages = checkpoint.pages
-                    writer.submit(functools.partial(
-                        self.pages_store.store_page, page, checkpoint, mark, self.oai.last,
-                        window=part, set_spec=set_spec,
-                        sent_token=params.get("resumptionToken")))
-                    if self.conformance.wanted(page):  # warnings only, on the writer thread
-                        writer.submit(functools.partial(self.conformance.record, self.run_id,
-                                                        self.oai.last.body, page))
+                    requests, made = self.take_requests()
+                    writer.submit(PageJob(page, checkpoint, mark, self.oai.last, part, set_spec,
+                                          params.get("resumptionToken"), requests, made))
+                    if self.conformance.wanted(page):  # warnings only, by the writer
+                        writer.submit(ConformanceJob(self.run_id, self.oai.last.body, page))
                     self.sent_token = page.token
                     if time.monotonic() > self.deadline:
                         raise DeadlineExceededError(f"the run reached its deadline of "

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Sequence
 from urllib.parse import parse_qsl, urlsplit
 
 from tsunagu.config import Settings
@@ -29,6 +29,7 @@ from tsunagu.harvester.windows import Window, parse_datestamp
 from tsunagu.records import RawRecord, Source
 from tsunagu.store import ChangeKind, Checkpoint, PageRequest, Store
 from tsunagu.store.raw_pages import FAILED
+from tsunagu.store.run_log import RequestEntry
 
 logger = logging.getLogger(__name__)
 
@@ -36,41 +37,37 @@ _CHANGE_NAMES = {kind: kind.value for kind in ChangeKind}  # run counters by cha
 
 
 @dataclasses.dataclass(frozen=True)
-class Progress:
-    """Progress of a running harvest, for the CLI."""
+class Stored:
+    """What storing one page did: how the run's progress moves."""
 
-    source_id: str
-    pages: int
-    records: int
+    pages: int  # the run's pages so far (the page's checkpoint number)
+    records: int  # records the page held
+    excluded: int  # of them, left out for their sets
     complete_list_size: int | None
-
-
-ProgressHook = Callable[[Progress], None]
+    listed: bool  # a page of a list, not the empty answer of a window without changes
 
 
 class PageStore:
     """Stores the pages of one run, in order."""
 
     def __init__(self, store: Store, source: Source, settings: Settings, *,
-                 on_page: PageHook, count_requests: Callable[[], None],
-                 progress: ProgressHook | None) -> None:
+                 on_page: PageHook) -> None:
         self.store = store
         self.source = source
         self.settings = settings
         self.on_page = on_page
-        self.count_requests = count_requests
-        self.progress = progress
-        self.records = 0  # records received in this process
-        self.excluded = 0  # of them, left out for their sets
         self._blocked = frozenset(source.exclude_sets)
 
     def store_page(self, page: RecordPage, checkpoint: Checkpoint, mark: str | None,
                    answer: Response, *, window: Window, set_spec: str | None,
-                   sent_token: str | None) -> None:
+                   sent_token: str | None, requests: Sequence[RequestEntry] = (),
+                   made: int = 0) -> Stored:
         """Store ``page`` with ``checkpoint`` (and move the high-water mark to ``mark``,
         the ``until`` of a window the page completes) in one transaction; the
         ``answer`` it was read from is kept as received, with what was asked (in
-        ``window`` and ``set_spec``, with ``sent_token``): its records' provenance."""
+        ``window`` and ``set_spec``, with ``sent_token``): its records' provenance.
+        ``requests`` (the run's request log since the last page) and ``made`` (the
+        requests made since then) go into the same transaction."""
         store, run_id = self.store, checkpoint.run_id
         wanted, left_out = self._sort(_last_of_each(page.records))
         origin = PageRequest(self.source.id, run_id, checkpoint.pages, answer.url, set_spec,
@@ -106,22 +103,20 @@ class PageStore:
             store.runs.add_counts(run_id, quarantined=quarantined,
                                   repaired=len(page.repaired), **counts)
             store.runs.log.add_changes(run_id, named)
-            self.count_requests()
+            store.runs.log.add_requests(run_id, requests)
+            if made:
+                store.runs.add_counts(run_id, requests=made)
             store.runs.save_checkpoint(checkpoint)
             if mark is not None:
                 self._advance(mark)
             failures = store.runs.quarantined(run_id)
-        self.records += len(page.records)
-        self.excluded += len(left_out)
-        # No progress line for the empty answer of a window without changes.
-        if self.progress is not None and (page.records or page.token is not None):
-            self.progress(Progress(self.source.id, checkpoint.pages, self.records,
-                                   page.complete_list_size))
         if failures > self.settings.error_budget:
             raise ErrorBudgetExceededError(
                 f"{failures} records quarantined in this run, more than the error budget of "
                 f"{self.settings.error_budget}; see `tsunagu harvest report "
                 f"{self.source.id} --run {run_id}`", source_id=self.source.id)
+        return Stored(checkpoint.pages, len(page.records), len(left_out),
+                      page.complete_list_size, bool(page.records) or page.token is not None)
 
     def keep_unread(self, answer: Response, error: HarvestError, run_id: int, number: int, *,
                     window: Window, set_spec: str | None) -> None:

@@ -31,12 +31,12 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import TracebackType
 
 from tsunagu.store.database import Database
 
-Job = Callable[[], None]
+Job = Callable[[], object]
 
 
 class WriteBehind:
@@ -61,6 +61,12 @@ class WriteBehind:
             return
         self._raise_failure()
         self._jobs.put(job)
+
+    def flush(self) -> None:
+        """Wait until every job submitted has run; raise a job's error, if any."""
+        if self._thread is not None and self._thread.is_alive():
+            self._jobs.join()
+        self._raise_failure()
 
     def close(self) -> None:
         """Run the jobs still queued, stop the thread and raise a job's error, if any."""
@@ -108,27 +114,43 @@ class WriteBehind:
                         stopping = True
                         break
                     jobs.append(more)
-                if self._failure is None:  # after a failure the remaining jobs are dropped
-                    try:
-                        self._run(jobs)
-                    except BaseException as exc:  # handed to the caller
-                        self._failure = exc
+                try:
+                    if self._failure is None:  # after a failure the remaining jobs are dropped
+                        self._failure = run_together(self._db, jobs)[1]
+                finally:
+                    for _job in jobs:
+                        self._jobs.task_done()
+                    if stopping:
+                        self._jobs.task_done()  # the ``None`` that ended the batch
         finally:
             self._db.close()  # this thread's connection
 
-    def _run(self, jobs: list[Job]) -> None:
-        """Run ``jobs`` in order, several in one transaction. Each job's own transaction
-        is then a savepoint of it (:meth:`Database.transaction`): a job failing inside
-        it leaves nothing, one failing after it keeps what it wrote — as when run alone."""
-        if len(jobs) == 1:
-            jobs[0]()
-            return
-        with self._db.transaction() as conn:
+
+def run_together(db: Database, jobs: Sequence[Job]) -> tuple[list[object], BaseException | None]:
+    """Run ``jobs`` in order, several in one transaction; what each returned, up to
+    the first that failed, and that failure (the jobs after it are not run).
+
+    Each job's own transaction is then a savepoint of it (:meth:`Database.transaction`):
+    a job failing inside it leaves nothing, one failing after it keeps what it
+    wrote, and the jobs before it stay committed: as when each is run alone.
+    """
+    results: list[object] = []
+    if len(jobs) == 1:
+        try:
+            results.append(jobs[0]())
+        except BaseException as exc:  # handed to whoever submitted the job
+            return results, exc
+        return results, None
+    try:
+        with db.transaction() as conn:
             for job in jobs:
                 try:
-                    job()
+                    results.append(job())
                 except BaseException as exc:
                     if not conn.in_transaction:
                         raise  # SQLite rolled the whole batch back: nothing of it stands
-                    self._failure = exc
-                    return  # what the jobs wrote is committed; the later ones are not run
+                    return results, exc  # the earlier jobs are committed
+    except BaseException as exc:
+        return [], exc
+    return results, None
+
