@@ -5,18 +5,23 @@ separate process so that the server does not share the harvester's GIL, and
 harvests the same feed three ways in one run, printing records per second:
 
 * ``tsunagu``   — harvest_source into a fresh SQLite store (raw records, run
-                  log, checkpoints; the mapping hook is a no-op);
+                  log, checkpoints, kept pages; the mapping hook is a no-op that
+                  can be pickled, so pages are stored by a store process, as the
+                  pipeline's are);
+* ``tsunagu thread`` (``--thread-writer``) — the same with a hook that cannot be
+                  pickled: pages stored on a writer thread of this process;
 * ``tsunagu+map`` — the same through the pipeline, mapping every record;
 * ``lxml only`` — the same pages fetched with the same transport and parsed with
                   lxml, nothing stored (the limit);
 * ``sickle``    — Sickle 0.7.0 iterating ListRecords.
 
 Targets (issue #3): tsunagu >= 50% of lxml-only and >= 2x Sickle. Each line also
-gives the CPU time of this process per record (every thread; the servers run in
-their own processes), which a busy machine distorts less than the wall clock.
+gives the CPU time per record of this process (every thread) and of the store
+processes (as they report it at the end of each run; the servers, in their own
+processes, are not counted), which a busy machine distorts less than the wall clock.
 
     .venv/bin/python benchmarks/harvest.py [--records 20000] [--page-size 100]
-        [--rounds 3] [--servers provider replay] [--no-map] [--serial]
+        [--rounds 3] [--servers provider replay] [--no-map] [--serial] [--thread-writer]
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from bench_hooks import NoMapping
 from lxml import etree
 from sickle import Sickle
 
@@ -109,18 +115,6 @@ def replay(pages: dict[str, bytes], queue: multiprocessing.Queue) -> None:  # ty
     server.serve_forever()
 
 
-class NoMapping:
-    """The page hook of the ``tsunagu`` line: nothing is mapped. Portable (it has
-    ``for_store`` and pickles), so the run stores its pages in a store process, as the
-    pipeline's runs do; ``--thread-writer`` makes it a plain function instead."""
-
-    def __call__(self, changes: Sequence[tuple[RawRecord, ChangeKind]], run_id: int) -> int:
-        return 0
-
-    def for_store(self, store: Store) -> NoMapping:
-        return self
-
-
 def no_mapping(changes: Sequence[tuple[RawRecord, ChangeKind]], run_id: int) -> int:
     return 0
 
@@ -141,8 +135,8 @@ class StoreCPU(logging.Handler):
 
 
 STORE_CPU = StoreCPU()
-logging.getLogger("tsunagu.harvester.store_process").addHandler(STORE_CPU)
-logging.getLogger("tsunagu.harvester.store_process").setLevel(logging.DEBUG)
+logging.getLogger("tsunagu.harvester.process_writer").addHandler(STORE_CPU)
+logging.getLogger("tsunagu.harvester.process_writer").setLevel(logging.DEBUG)
 
 
 def timed_tsunagu(url: str, settings: Settings, directory: Path,

@@ -10,9 +10,11 @@ one to end before it reads the checkpoint.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
+import io
 import logging
-import multiprocessing
 import os
 import signal
 import subprocess
@@ -26,9 +28,9 @@ from hostile_server import HostileServer, items
 
 from tsunagu.config import Settings
 from tsunagu.errors import HarvestError
-from tsunagu.harvester import PageHook
-from tsunagu.harvester.page_writer import Tally, ThreadWriter, open_writer
-from tsunagu.harvester.store_process import ProcessWriter, wait_for_store_process
+from tsunagu.harvester.lock import wait_for_store_process
+from tsunagu.harvester.page_writer import Tally, open_writer
+from tsunagu.harvester.process_writer import ProcessWriter, store_process_ids
 from tsunagu.page_mapper import PageMapper
 from tsunagu.pipeline import Pipeline
 from tsunagu.records import Sector, Source
@@ -61,11 +63,6 @@ def contents(store: Store) -> dict[str, object]:
             "checkpoint": store.runs.checkpoint(SOURCE.id)}
 
 
-def store_processes() -> set[int]:
-    return {p.pid for p in multiprocessing.active_children()
-            if p.name == "tsunagu-store" and p.pid is not None}
-
-
 def test_a_store_process_stores_what_a_writer_thread_stores(
     tmp_path: Path, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -79,7 +76,7 @@ def test_a_store_process_stores_what_a_writer_thread_stores(
             run_settings = dataclasses.replace(
                 settings, data_dir=tmp_path / f"process-{in_process}",
                 store_process=in_process)
-            with caplog.at_level(logging.DEBUG, logger="tsunagu.harvester.store_process"):
+            with caplog.at_level(logging.DEBUG, logger="tsunagu.harvester.process_writer"):
                 pipeline, run = harvest(run_settings, server.url, progress=progress)
             assert run.status == "ok", run.error
             seen[in_process] = (contents(pipeline.store), progress)
@@ -104,12 +101,12 @@ def test_a_store_process_serves_the_next_runs_and_passes_on_its_log(
     with HostileServer(served) as server:
         with caplog.at_level(logging.WARNING):
             pipeline, first = harvest(settings, server.url)
-        before = store_processes()
+        before = set(store_process_ids())
         served[5].title = "Record 5, changed"
         served[5].datestamp = "2026-11-25T12:30:00Z"
         server.clock = server.clock.replace(hour=13)
         _, second = harvest(settings, server.url)
-        after = store_processes()
+        after = set(store_process_ids())
     try:
         assert (first.status, second.status) == ("ok", "ok")
         assert before and after == before  # no new process for the second run
@@ -140,7 +137,7 @@ def test_a_store_process_that_dies_fails_the_run_and_the_next_resumes(
         while (watcher.raw.count(SOURCE.id) < 50 and worker.is_alive()
                and time.monotonic() < deadline):
             time.sleep(0.01)
-        for pid in store_processes():  # the run's, and any idle one
+        for pid in set(store_process_ids()):  # the run's, and any idle one
             os.kill(pid, signal.SIGKILL)
         worker.join(60)
         [failed] = outcome
@@ -193,26 +190,75 @@ def test_a_harvest_waits_for_the_store_process_of_a_killed_one(settings: Setting
     wait_for_store_process(settings, SOURCE.id, timeout=0.0)  # free: no wait at all
 
 
-def test_the_writer_is_a_process_only_for_a_portable_hook(
-    tmp_path: Path, settings: Settings
+def test_big_pages_of_refused_records_do_not_stall_the_run(settings: Settings) -> None:
+    # Every record of two pages of 2,000 is refused by the mapper: a warning each. The
+    # store process's answer stays small (its log records are capped) and it reads the
+    # next page while it writes: before, each waited for the other to read, for ever.
+    served = items(4000)
+    for item in served:
+        item.metadata = "<mods xmlns='http://www.loc.gov/mods/v3'><titleInfo/></mods>"
+    outcome: list[HarvestRun] = []
+    with HostileServer(served, page_size=2000) as server:
+        pipeline = Pipeline(dataclasses.replace(settings, error_budget=3000))
+        pipeline.add_source(dataclasses.replace(SOURCE, base_url=server.url))
+        with contextlib.redirect_stderr(io.StringIO()):
+            worker = threading.Thread(
+                target=lambda: outcome.extend(pipeline.harvest([SOURCE.id])), daemon=True)
+            worker.start()
+            worker.join(120)
+    try:
+        assert not worker.is_alive(), "the harvest is stuck"
+        [run] = outcome
+        assert run.status == "failed" and run.quarantined == 4000
+        assert run.error is not None and run.error.startswith("4000 records quarantined")
+    finally:
+        pipeline.close()
+
+
+def test_the_store_lock_is_held_before_the_first_page_is_handed_over(
+    settings: Settings
 ) -> None:
     store = Store(settings.db_path)
     store.sources.add(dataclasses.replace(SOURCE, base_url="http://127.0.0.1/oai"))
-    tally = Tally(SOURCE.id, None)
-    cases: list[tuple[Settings, PageHook, type[object]]] = [
-        (settings, PageMapper(SOURCE, store), ProcessWriter),
-        (settings, lambda changes, run_id: 0, ThreadWriter),  # cannot leave this process
-        (dataclasses.replace(settings, store_process=False), PageMapper(SOURCE, store),
-         ThreadWriter),
-        (dataclasses.replace(settings, prefetch_pages=False), PageMapper(SOURCE, store),
-         ThreadWriter),
-    ]
+    lock = settings.data_dir / "locks" / f"store-{SOURCE.id}.lock"
     try:
-        for case_settings, hook, kind in cases:
-            writer = open_writer(store, SOURCE, case_settings, hook, tally)
-            try:
-                assert type(writer) is kind
-            finally:
-                writer.close()
+        writer = open_writer(store, SOURCE, settings, PageMapper(SOURCE, store),
+                             Tally(SOURCE.id, None))
+        assert isinstance(writer, ProcessWriter)
+        # A harvest killed from now on leaves the lock held until its pages are stored.
+        with lock.open("a+b") as handle:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            writer.close()
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the run's end lets go
     finally:
         store.close()
+
+
+SCRIPT = """
+import sys
+from pathlib import Path
+from tsunagu.config import Settings
+from tsunagu.pipeline import Pipeline
+from tsunagu.records import Sector, Source
+print("the script's body runs", flush=True)
+settings = Settings(data_dir=Path(sys.argv[1]), allow_private_hosts=True, request_delay=0.0)
+pipeline = Pipeline(settings)
+for name, url in (("one", sys.argv[2]), ("two", sys.argv[3])):
+    pipeline.add_source(Source(id=name, name=name, base_url=url, sector=Sector.ARCHIVE))
+runs = pipeline.harvest()
+print(sorted((run.source_id, run.status, run.new) for run in runs), flush=True)
+"""
+
+
+def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
+    # A store process is a fresh interpreter that does not import the main module:
+    # the script's body (which harvests) does not run again in it.
+    script = tmp_path / "harvest_both.py"
+    script.write_text(SCRIPT, encoding="utf-8")
+    with HostileServer(items(30)) as one, HostileServer(items(40)) as two:
+        done = subprocess.run([sys.executable, str(script), str(tmp_path / "data"), one.url,
+                               two.url], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "the script's body runs", "[('one', 'ok', 30), ('two', 'ok', 40)]"]

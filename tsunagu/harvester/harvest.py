@@ -38,13 +38,19 @@ from tsunagu.harvester.deletions import (
     short_list_message,
 )
 from tsunagu.harvester.listing import Listing
-from tsunagu.harvester.lock import source_lock
-from tsunagu.harvester.page_writer import Progress, ProgressHook, Tally, open_writer
+from tsunagu.harvester.lock import source_lock, wait_for_store_process
+from tsunagu.harvester.page_writer import (
+    Job,
+    PageJob,
+    Progress,
+    ProgressHook,
+    Tally,
+    open_writer,
+)
 from tsunagu.harvester.pages import PageStore
 from tsunagu.harvester.politeness import HostGates
 from tsunagu.harvester.probe import check_source
 from tsunagu.harvester.protocol import Identity
-from tsunagu.harvester.store_process import wait_for_store_process
 from tsunagu.harvester.windows import Window, clock_ahead, parse_datestamp, plan_window
 from tsunagu.records import Source
 from tsunagu.store import HarvestRun, Store, utc_now
@@ -123,6 +129,7 @@ class _Run:
         self.tally = Tally(source.id, progress)
         self.run_id = 0
         self.counted_requests = 0
+        self._returned: list[RequestEntry] = []  # of pages not stored, counted at the end
 
     def execute(self, *, full: bool, latest: HarvestRun | None) -> None:
         source, store = self.source, self.store
@@ -171,7 +178,10 @@ class _Run:
                                       issue=self._issue)
                     window = listing.windows(window, checkpoint)
                 finally:
-                    writer.close()
+                    try:
+                        writer.close()
+                    finally:
+                        self._give_back(writer.unstored())
             self._complete(window, full=full)
         except SourceParkedError as exc:
             wait = min(exc.wait_seconds, self.settings.max_park_seconds)
@@ -263,7 +273,16 @@ class _Run:
         the transaction of a page, or of the run's end)."""
         made = self.oai.requests
         counted, self.counted_requests = self.counted_requests, made
-        return tuple(self.oai.drain_log()), made - counted
+        entries, self._returned = (*self._returned, *self.oai.drain_log()), []
+        return entries, made - counted
+
+    def _give_back(self, unstored: list[Job]) -> None:
+        """The requests of pages handed over but not stored (failed, or dropped after a
+        failure): counted with the run's end instead, as they were made."""
+        for job in unstored:
+            if isinstance(job, PageJob):
+                self._returned.extend(job.requests)
+                self.counted_requests -= job.made
 
     def _count_requests(self) -> None:
         """Add the requests made since the last count to the run."""

@@ -5,10 +5,12 @@ The harvest's thread fetches and parses; each page is handed over as a
 in order, one transaction a page (:meth:`~tsunagu.harvester.pages.PageStore.store_page`),
 by one of three writers:
 
-* :class:`~tsunagu.harvester.store_process.ProcessWriter` — a process of its own
-  (the default): storing, and the mapping hook that runs in each page's
-  transaction, then use the second core instead of taking turns with parsing for
-  the interpreter's lock. It needs a :class:`PortableHook` (the pipeline's is);
+* :class:`~tsunagu.harvester.process_writer.ProcessWriter` — a store process
+  (:mod:`~tsunagu.harvester.store_process`; the default): storing, and the mapping
+  hook that runs in each page's transaction, then use a second core instead of
+  taking turns with parsing for the interpreter's lock. It needs a
+  :class:`PortableHook` (the pipeline's is) whose class a fresh interpreter can
+  import;
 * :class:`ThreadWriter` with a thread — for a hook that cannot leave this process
   (``Settings.store_process`` off, or a plain function);
 * :class:`ThreadWriter` without one — ``Settings.prefetch_pages`` off: each page
@@ -24,6 +26,7 @@ which the next run asks again.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import functools
 import logging
@@ -33,6 +36,7 @@ from contextlib import contextmanager
 from typing import Protocol, runtime_checkable
 
 from tsunagu.config import Settings
+from tsunagu.errors import ErrorBudgetExceededError, StoreError
 from tsunagu.harvester.conformance import ConformanceCheck
 from tsunagu.harvester.deletions import PageHook
 from tsunagu.harvester.pages import PageStore, Stored
@@ -160,6 +164,12 @@ class PageWriter(Protocol):
     def close(self) -> None:
         """Store what is waiting, stop, and raise a failure, if any."""
 
+    def unstored(self) -> list[Job]:
+        """The jobs handed over that were not stored (failed, dropped after a failure,
+        lost with a store process): after :meth:`close`, their requests are counted.
+        A page that put the run over its error budget is stored (the budget is checked
+        after the page's transaction) though its job failed."""
+
 
 class ThreadWriter:
     """Jobs run on a writer thread of this process (or at once, without one)."""
@@ -169,15 +179,25 @@ class ThreadWriter:
         self._jobs = PageJobs(store, source, settings, on_page)
         self._tally = tally
         self._behind = WriteBehind(store.db, background=background)
+        self._submitted: collections.deque[Job] = collections.deque()  # not yet stored
 
     def submit(self, job: Job) -> None:
+        self._submitted.append(job)
         self._behind.submit(functools.partial(self._run, job))
 
     def _run(self, job: Job) -> Stored | None:
-        stored = self._jobs.run(job)
+        try:
+            stored = self._jobs.run(job)
+        except ErrorBudgetExceededError:
+            self._submitted.popleft()  # raised once the page is stored: it is
+            raise
+        self._submitted.popleft()  # jobs run in order: this one
         if stored is not None:
             self._tally.add(stored)
         return stored
+
+    def unstored(self) -> list[Job]:
+        return list(self._submitted)
 
     def flush(self) -> None:
         self._behind.flush()
@@ -190,18 +210,27 @@ def open_writer(store: Store, source: Source, settings: Settings, on_page: PageH
                 tally: Tally) -> PageWriter:
     """The writer for one run, as ``settings`` and ``on_page`` allow."""
     if (settings.prefetch_pages and settings.store_process
-            and isinstance(on_page, PortableHook) and _pickles(on_page)):
-        from tsunagu.harvester.store_process import ProcessWriter, StoreSpec
+            and isinstance(on_page, PortableHook) and _travels(on_page)):
+        from tsunagu.harvester.process_writer import ProcessWriter
+        from tsunagu.harvester.store_process import StoreSpec
 
+        # Absolute paths: a store process keeps the working directory it started in.
+        spec = StoreSpec(store.db.path.resolve(), source, dataclasses.replace(
+            settings, data_dir=settings.data_dir.resolve()), on_page)
         try:
-            return ProcessWriter(StoreSpec(store.db.path, source, settings, on_page), tally)
-        except OSError as exc:  # no process to be had: the run goes on with a thread
+            return ProcessWriter(spec, tally)
+        except (OSError, StoreError) as exc:  # the run goes on with a thread
             logger.warning("%s: no store process (%s); storing in a thread", source.id, exc)
     return ThreadWriter(store, source, settings, on_page, tally,
                         background=settings.prefetch_pages)
 
 
-def _pickles(on_page: PortableHook) -> bool:
+def _travels(on_page: PortableHook) -> bool:
+    """Can a store process rebuild ``on_page``? It pickles, and its class is importable
+    by name (not one of a ``__main__`` script, which the store process does not run)."""
+    if type(on_page).__module__ == "__main__":
+        logger.debug("the page hook is defined in __main__: storing in a thread")
+        return False
     try:
         pickle.dumps(on_page)
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
@@ -214,13 +243,16 @@ def _pickles(on_page: PortableHook) -> bool:
 def flushed(writer: PageWriter) -> Iterator[None]:
     """Leave the block once every job handed over in it is stored, also when the block
     itself raised (the pages before a failed fetch are stored). A job's failure came
-    first (the block went on only because it did not know yet), so it wins."""
+    first (the block went on only because it did not know yet), so it wins; but not
+    over a ``KeyboardInterrupt`` or ``SystemExit``, which must reach the caller."""
     try:
         yield
     except BaseException as error:
         try:
             writer.flush()
         except BaseException as failure:
+            if not isinstance(error, Exception):  # Ctrl-C, exit: not hidden by the failure
+                raise error from failure
             if failure.__cause__ is None:  # keep a cause it has (the SQLite error, say)
                 failure.__cause__ = error
             raise
