@@ -66,10 +66,11 @@ class Settings:
     max_empty_pages: int = 20
     #: Send the request for the next ListRecords page as soon as its token is read,
     #: so the server answers while the current page is parsed (still one request at a
-    #: time per host, and only when the host's pause has ended), and store pages on a
-    #: writer thread of their own (:mod:`tsunagu.store.writer`, several pages to a
-    #: transaction when it falls behind); ``False`` turns both off: pages are fetched,
-    #: parsed and stored one after the other in the run's thread.
+    #: time per host, and only when the host's pause has ended), and store pages while
+    #: the next ones are fetched: by a store process, or a writer thread
+    #: (:mod:`tsunagu.harvester.page_writer`; several pages to a transaction when it
+    #: falls behind); ``False`` turns both off: pages are fetched, parsed and stored
+    #: one after the other in the run's thread.
     prefetch_pages: bool = True
     #: Store (and map) a run's pages in a process of its own rather than a thread of
     #: the harvest's (:mod:`tsunagu.harvester.store_process`): parsing and storing then

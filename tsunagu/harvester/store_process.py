@@ -48,7 +48,7 @@ from tsunagu.store import Store
 from tsunagu.store.writer import run_together
 
 #: Jobs stored in one transaction, at most, when several are waiting.
-BATCH = 3
+BATCH = 8
 #: Log records sent back with one answer, at most (the rest are counted in one line).
 LOGS = 100
 
