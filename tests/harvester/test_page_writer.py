@@ -6,6 +6,7 @@ a store process. Real harvests over HTTP from the hostile server on 127.0.0.1.""
 from __future__ import annotations
 
 import dataclasses
+import logging
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from hostile_server import HostileServer, items
 
 from tsunagu.config import Settings
 from tsunagu.errors import HarvestError
-from tsunagu.harvester import PageHook
+from tsunagu.harvester import PageHook, harvest_source
 from tsunagu.harvester.page_writer import PageJob, Tally, ThreadWriter, flushed, open_writer
 from tsunagu.harvester.process_writer import ProcessWriter
 from tsunagu.harvester.protocol import parse_list_records
@@ -129,4 +130,33 @@ def test_a_keyboard_interrupt_is_not_hidden_by_a_store_failure(settings: Setting
         assert store.raw.count(SOURCE.id) == 0
     finally:
         writer.close()
+        store.close()
+
+
+class Unrebuildable:
+    """A hook that pickles but cannot be rebuilt over another store."""
+
+    def __call__(self, changes: object, run_id: int) -> int:
+        return 0
+
+    def for_store(self, store: Store) -> PageHook:
+        raise RuntimeError("this hook needs the harvest's own store")
+
+
+def test_a_run_whose_store_process_cannot_serve_it_stores_on_a_thread(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = Store(settings.db_path)
+    with HostileServer(items(25)) as server:
+        source = dataclasses.replace(SOURCE, base_url=server.url)
+        store.sources.add(source)
+        with caplog.at_level(logging.WARNING, logger="tsunagu.harvester.page_writer"):
+            run = harvest_source(source, store, settings, on_page=Unrebuildable())
+    try:
+        assert (run.status, run.new) == ("ok", 25)
+        assert store.raw.count(SOURCE.id) == 25
+        [warning] = caplog.records
+        assert "no store process" in warning.getMessage()
+        assert "this hook needs the harvest's own store" in warning.getMessage()
+    finally:
         store.close()

@@ -91,9 +91,13 @@ def _handle() -> _Handle:
     finally:
         theirs.close()
     handle = _Handle(Connection(ours.detach()), process)
-    put(handle.conn, list(sys.path))
     with _pool_lock:
         _started.add(handle)
+    try:
+        put(handle.conn, list(sys.path))
+    except OSError:  # it died as it started
+        _end(handle)
+        raise
     return handle
 
 
@@ -168,9 +172,13 @@ class ProcessWriter:
         self._failure: BaseException | None = None
         self._reported = False
         self._broken = False  # the process ended, or stopped answering
-        self._send(spec)
-        self._waiting.append(None)  # the StoreSpec's answer: opened, or why not
-        self._take()
+        try:
+            self._send(spec)
+            self._waiting.append(None)  # the StoreSpec's answer: opened, or why not
+            self._take()
+        except BaseException:
+            self._finish()
+            raise
         if self._failure is not None:
             failure, self._reported = self._failure, True
             self._finish()
