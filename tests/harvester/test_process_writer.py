@@ -8,12 +8,16 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import queue
+import subprocess
+import threading
+import time
+from multiprocessing import connection
 
 import pytest
 from hostile_server import HostileServer, items
 
 from tsunagu.config import Settings
-from tsunagu.harvester import Progress
+from tsunagu.harvester import Progress, harvest_source, process_writer
 from tsunagu.harvester.page_writer import PageJob, Tally, open_writer
 from tsunagu.harvester.process_writer import ProcessWriter, store_process_ids
 from tsunagu.harvester.protocol import parse_list_records
@@ -22,7 +26,7 @@ from tsunagu.harvester.windows import Window
 from tsunagu.page_mapper import PageMapper
 from tsunagu.pipeline import Pipeline
 from tsunagu.records import Sector, Source
-from tsunagu.store import Checkpoint, Store
+from tsunagu.store import Checkpoint, HarvestRun, Store
 
 SOURCE = Source(id="pooled", name="Pooled", base_url="", sector=Sector.MUSEUM)
 
@@ -108,3 +112,80 @@ def test_a_daemonic_process_forked_from_a_harvesting_one_harvests_too(
         pipeline.close()
     assert answer == ("ok", None, 60)
     assert child.exitcode == 0
+
+
+def test_ctrl_c_in_the_middle_of_handing_a_page_over_stops_at_once(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A SIGINT between two partial writes of a page leaves half a message on the socket.
+    # The harvest must not wait for answers that cannot come (it did, 120 s); the store
+    # process, given end of file, stores the pages it received whole, and ends.
+    send = connection.Connection._send
+    big = [0]
+
+    def interrupted(self: connection.Connection, buf: bytes, *args: object) -> None:
+        if len(buf) > 20_000:
+            big[0] += 1
+            if big[0] == 4:
+                send(self, bytes(buf)[: len(buf) // 2])
+                raise KeyboardInterrupt
+        send(self, buf)
+
+    served = items(200)
+    for item in served:
+        item.title = "x" * 3000  # pages of ~30 KB
+    monkeypatch.setattr(connection.Connection, "_send", interrupted)
+    store = Store(settings.db_path)
+    with HostileServer(served) as server:
+        source = dataclasses.replace(SOURCE, base_url=server.url)
+        store.sources.add(source)
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            harvest_source(source, store, settings, on_page=PageMapper(source, store))
+        waited = time.monotonic() - started
+    monkeypatch.undo()
+    try:
+        assert waited < 30
+        checkpoint = store.runs.checkpoint(SOURCE.id)
+        # Sent whole: page 1, its conformance check, page 2; page 3 was cut in half.
+        assert checkpoint is not None and checkpoint.pages == 2
+        assert store.raw.count(SOURCE.id) == 20
+    finally:
+        store.close()
+
+
+def test_a_fork_waits_while_a_store_process_is_being_started(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A process forked while the socket of a store process being started is open would
+    # keep that socket, and the store process alive after its harvest is killed. A fork
+    # waits until the store process is started (and its socket is in the pool, which a
+    # forked process closes).
+    starting = threading.Event()
+    popen = subprocess.Popen
+
+    class SlowStart(popen):  # type: ignore[type-arg, misc, valid-type]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            starting.set()
+            time.sleep(0.6)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(process_writer.subprocess, "Popen", SlowStart)
+    process_writer.end_idle()  # the harvest starts a store process
+    with HostileServer(items(20)) as server:
+        pipeline = Pipeline(settings)
+        add(pipeline, "forking", server.url)
+        runs: list[HarvestRun] = []
+        harvesting = threading.Thread(target=lambda: runs.extend(pipeline.harvest(["forking"])))
+        harvesting.start()
+        assert starting.wait(30)
+        started = time.monotonic()
+        child = multiprocessing.get_context("fork").Process(target=time.sleep, args=(0,))
+        child.start()
+        forked_after = time.monotonic() - started
+        child.join(30)
+        harvesting.join(60)
+        pipeline.close()
+    assert forked_after > 0.3  # it waited for the store process to be started
+    [run] = runs
+    assert (run.status, run.new) == ("ok", 20)

@@ -262,3 +262,58 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         "the script's body runs", "[('one', 'ok', 30), ('two', 'ok', 40)]"]
+
+
+KILLED = """
+import sys
+from pathlib import Path
+from slow_hook import SlowMapper
+from tsunagu.config import Settings
+from tsunagu.harvester import harvest_source, process_writer
+from tsunagu.records import Sector, Source
+from tsunagu.store import Store
+handed = open(sys.argv[3], "a", buffering=1)
+submit = process_writer.ProcessWriter.submit
+def noted(self, job):  # which pages the harvest handed over, as it goes
+    submit(self, job)
+    if hasattr(job, "checkpoint"):
+        handed.write(f"{job.checkpoint.pages}\\n")
+process_writer.ProcessWriter.submit = noted
+settings = Settings(data_dir=Path(sys.argv[1]), allow_private_hosts=True, request_delay=0.0)
+source = Source(id="orphan", name="Orphan", base_url=sys.argv[2], sector=Sector.ARCHIVE)
+store = Store(settings.db_path)
+store.sources.add(source)
+harvest_source(source, store, settings, on_page=SlowMapper(source, 0.15))
+"""
+
+
+def test_a_killed_harvests_store_process_stores_every_page_it_was_handed(
+    tmp_path: Path, settings: Settings
+) -> None:
+    notes = tmp_path / "handed.txt"
+    notes.touch()
+    script = tmp_path / "killed.py"
+    script.write_text(KILLED, encoding="utf-8")
+    here = str(Path(__file__).parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [here, *filter(None, [os.environ.get("PYTHONPATH")])])}
+    with HostileServer(items(400)) as server:
+        harvest = subprocess.Popen([sys.executable, str(script), str(settings.data_dir),
+                                    server.url, str(notes)], env=env)
+        deadline = time.monotonic() + 60
+        while len(notes.read_text().split()) < 10 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        os.kill(harvest.pid, signal.SIGKILL)  # pages are waiting for the store process
+        harvest.wait()
+        handed = max(int(n) for n in notes.read_text().split())
+        wait_for_store_process(settings, "orphan", timeout=60)
+    store = Store(settings.db_path)
+    try:
+        checkpoint = store.runs.checkpoint("orphan")
+        assert checkpoint is not None
+        # Every page handed over was stored (one more may have been, between the hand-over
+        # and its note), with its checkpoint; before, only the batch in hand was.
+        assert checkpoint.pages in (handed, handed + 1)
+        assert store.raw.count("orphan") == checkpoint.pages * 10
+    finally:
+        store.close()

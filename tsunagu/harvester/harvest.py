@@ -24,6 +24,7 @@ left out for excluded sets) are stored with it.
 
 from __future__ import annotations
 
+import collections
 import logging
 import time
 from datetime import UTC, datetime, timedelta
@@ -40,8 +41,6 @@ from tsunagu.harvester.deletions import (
 from tsunagu.harvester.listing import Listing
 from tsunagu.harvester.lock import source_lock, wait_for_store_process
 from tsunagu.harvester.page_writer import (
-    Job,
-    PageJob,
     Progress,
     ProgressHook,
     Tally,
@@ -59,6 +58,10 @@ from tsunagu.store.run_log import RequestEntry
 __all__ = ["Progress", "ProgressHook", "harvest_source"]
 
 logger = logging.getLogger(__name__)
+
+#: Pages a run remembers the requests of until they are known stored: more than a
+#: writer ever has waiting (a store process 8, a writer thread 3).
+_HANDED = 32
 
 
 def harvest_source(
@@ -130,6 +133,9 @@ class _Run:
         self.run_id = 0
         self.counted_requests = 0
         self._returned: list[RequestEntry] = []  # of pages not stored, counted at the end
+        #: The latest pages handed over: (number, requests, made), until known stored.
+        self._handed: collections.deque[tuple[int, tuple[RequestEntry, ...], int]] = (
+            collections.deque(maxlen=_HANDED))
 
     def execute(self, *, full: bool, latest: HarvestRun | None) -> None:
         source, store = self.source, self.store
@@ -181,7 +187,7 @@ class _Run:
                     try:
                         writer.close()
                     finally:
-                        self._give_back(writer.unstored())
+                        self._give_back()
             self._complete(window, full=full)
         except SourceParkedError as exc:
             wait = min(exc.wait_seconds, self.settings.max_park_seconds)
@@ -268,21 +274,28 @@ class _Run:
         logger.warning("%s: %s", self.source.id, message)
         self.store.runs.log.add_issue(self.run_id, None, kind, message)
 
-    def _take_requests(self) -> tuple[tuple[RequestEntry, ...], int]:
+    def _take_requests(self, page: int | None = None) -> tuple[tuple[RequestEntry, ...], int]:
         """The run's request log since the last call, and the requests made since (for
-        the transaction of a page, or of the run's end)."""
+        the transaction of page number ``page``, or of the run's end)."""
         made = self.oai.requests
         counted, self.counted_requests = self.counted_requests, made
         entries, self._returned = (*self._returned, *self.oai.drain_log()), []
+        if page is not None:
+            self._handed.append((page, entries, made - counted))
         return entries, made - counted
 
-    def _give_back(self, unstored: list[Job]) -> None:
-        """The requests of pages handed over but not stored (failed, or dropped after a
-        failure): counted with the run's end instead, as they were made."""
-        for job in unstored:
-            if isinstance(job, PageJob):
-                self._returned.extend(job.requests)
-                self.counted_requests -= job.made
+    def _give_back(self) -> None:
+        """The requests of pages handed over but not stored (a page that failed, those
+        dropped after it, those lost with a store process) are counted with the run's
+        end instead. Stored or not, the committed checkpoint says: a page is stored with
+        its checkpoint, in one transaction."""
+        checkpoint = self.store.runs.checkpoint(self.source.id)
+        stored = checkpoint.pages if checkpoint and checkpoint.run_id == self.run_id else 0
+        for page, entries, made in self._handed:
+            if page > stored:
+                self._returned.extend(entries)
+                self.counted_requests -= made
+        self._handed.clear()
 
     def _count_requests(self) -> None:
         """Add the requests made since the last count to the run."""

@@ -58,8 +58,9 @@ from tsunagu.records import Source
 from tsunagu.store import Checkpoint, Store
 from tsunagu.store.run_log import RequestEntry
 
-#: The run's request log since the last call, and how many requests were made since.
-RequestTaker = Callable[[], tuple[tuple[RequestEntry, ...], int]]
+#: The run's request log since the last call, and how many requests were made since,
+#: for the page of the given number (the run keeps them until that page is stored).
+RequestTaker = Callable[[int], tuple[tuple[RequestEntry, ...], int]]
 
 
 class Listing:
@@ -258,7 +259,7 @@ class Listing:
                         checkpoint, mark = (dataclasses.replace(end[0], pages=self.pages + 1),
                                             end[1])
                     self.pages = checkpoint.pages
-                    requests, made = self.take_requests()
+                    requests, made = self.take_requests(checkpoint.pages)
                     writer.submit(PageJob(page, checkpoint, mark, self.oai.last, part, set_spec,
                                           params.get("resumptionToken"), requests, made))
                     if self.conformance.wanted(page):  # warnings only, by the writer

@@ -26,7 +26,6 @@ which the next run asks again.
 
 from __future__ import annotations
 
-import collections
 import dataclasses
 import functools
 import logging
@@ -36,7 +35,7 @@ from contextlib import contextmanager
 from typing import Protocol, runtime_checkable
 
 from tsunagu.config import Settings
-from tsunagu.errors import ErrorBudgetExceededError, StoreError
+from tsunagu.errors import StoreError
 from tsunagu.harvester.conformance import ConformanceCheck
 from tsunagu.harvester.deletions import PageHook
 from tsunagu.harvester.pages import PageStore, Stored
@@ -164,12 +163,6 @@ class PageWriter(Protocol):
     def close(self) -> None:
         """Store what is waiting, stop, and raise a failure, if any."""
 
-    def unstored(self) -> list[Job]:
-        """The jobs handed over that were not stored (failed, dropped after a failure,
-        lost with a store process): after :meth:`close`, their requests are counted.
-        A page that put the run over its error budget is stored (the budget is checked
-        after the page's transaction) though its job failed."""
-
 
 class ThreadWriter:
     """Jobs run on a writer thread of this process (or at once, without one)."""
@@ -179,25 +172,15 @@ class ThreadWriter:
         self._jobs = PageJobs(store, source, settings, on_page)
         self._tally = tally
         self._behind = WriteBehind(store.db, background=background)
-        self._submitted: collections.deque[Job] = collections.deque()  # not yet stored
 
     def submit(self, job: Job) -> None:
-        self._submitted.append(job)
         self._behind.submit(functools.partial(self._run, job))
 
     def _run(self, job: Job) -> Stored | None:
-        try:
-            stored = self._jobs.run(job)
-        except ErrorBudgetExceededError:
-            self._submitted.popleft()  # raised once the page is stored: it is
-            raise
-        self._submitted.popleft()  # jobs run in order: this one
+        stored = self._jobs.run(job)
         if stored is not None:
             self._tally.add(stored)
         return stored
-
-    def unstored(self) -> list[Job]:
-        return list(self._submitted)
 
     def flush(self) -> None:
         self._behind.flush()

@@ -33,7 +33,7 @@ import sys
 import threading
 from multiprocessing.connection import Connection
 
-from tsunagu.errors import ErrorBudgetExceededError, StoreError
+from tsunagu.errors import StoreError
 from tsunagu.harvester.page_writer import Job, Tally
 from tsunagu.harvester.store_process import EndOfRun, Reply, StoreSpec, put, receive
 
@@ -63,7 +63,7 @@ class _Handle:
 
 _idle: list[_Handle] = []
 _started: set[_Handle] = set()  # every store process of this process still running
-_pool_lock = threading.Lock()
+_pool_lock = threading.RLock()
 
 
 def store_process_ids() -> list[int]:
@@ -80,18 +80,20 @@ def _handle() -> _Handle:
             if handle.alive():
                 return handle
             _forget(handle)
-    ours, theirs = socket.socketpair()
-    try:
-        process = subprocess.Popen(  # noqa: S603 - this interpreter, our own command
-            [sys.executable, "-c", _COMMAND, str(theirs.fileno())], pass_fds=(theirs.fileno(),),
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
-    except BaseException:
-        ours.close()
-        raise
-    finally:
-        theirs.close()
-    handle = _Handle(Connection(ours.detach()), process)
-    with _pool_lock:
+        # Under the pool's lock, which a fork waits for: a process forked meanwhile by
+        # another thread would keep the socket open, and the store process alive.
+        ours, theirs = socket.socketpair()
+        try:
+            process = subprocess.Popen(  # noqa: S603 - this interpreter, our own command
+                [sys.executable, "-c", _COMMAND, str(theirs.fileno())],
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL)
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        handle = _Handle(Connection(ours.detach()), process)
         _started.add(handle)
     try:
         put(handle.conn, list(sys.path))
@@ -114,6 +116,7 @@ def _end(handle: _Handle) -> None:
     """End a store process: its socket closes, it ends (killed if it hangs)."""
     with contextlib.suppress(OSError):
         put(handle.conn, None)
+    handle.conn.close()  # end of file, even after half a message: it stores what it has
     try:
         handle.process.wait(timeout=60)
     except subprocess.TimeoutExpired:  # pragma: no cover - a store process that hangs
@@ -132,7 +135,7 @@ def _forget(handle: _Handle) -> None:
 def _after_fork() -> None:
     """In a process forked from this one: the store processes are the parent's."""
     global _pool_lock
-    _pool_lock = threading.Lock()
+    _pool_lock = threading.RLock()
     for handle in [*_started]:
         with contextlib.suppress(OSError):
             handle.conn.close()
@@ -140,17 +143,26 @@ def _after_fork() -> None:
     _started.clear()
 
 
-def _end_idle() -> None:
-    """At exit: the idle store processes end now (they would when this process's end
-    of their socket closes; this waits for them, so none outlives it)."""
+def end_idle() -> None:
+    """End the idle store processes now (at exit, too: they would end when this
+    process's end of their socket closes; this waits for them, so none outlives it)."""
     with _pool_lock:
         idle, _idle[:] = [*_idle], []
     for handle in idle:
         _end(handle)
 
 
-os.register_at_fork(after_in_child=_after_fork)
-atexit.register(_end_idle)
+def _before_fork() -> None:
+    _pool_lock.acquire()  # no fork while a store process is being started
+
+
+def _after_fork_in_parent() -> None:
+    _pool_lock.release()
+
+
+os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent,
+                    after_in_child=_after_fork)
+atexit.register(end_idle)
 
 
 class ProcessWriter:
@@ -168,7 +180,6 @@ class ProcessWriter:
         self._source_id = spec.source.id
         self._tally = tally
         self._waiting: collections.deque[Job | None] = collections.deque()  # unanswered
-        self._unstored: list[Job] = []  # failed, dropped, or lost with the process
         self._failure: BaseException | None = None
         self._reported = False
         self._broken = False  # the process ended, or stopped answering
@@ -193,20 +204,14 @@ class ProcessWriter:
         return self._handle.process.pid
 
     def submit(self, job: Job) -> None:
-        handed = False
-        try:
-            while self._waiting and self._conn.poll():  # the answers already in, first
-                self._take()
-            self._raise_failure()
-            while len(self._waiting) >= AHEAD:
-                self._take()
-            self._raise_failure()
-            self._send(job)
-            self._waiting.append(job)
-            handed = True
-        finally:
-            if not handed:  # an earlier failure stops the run before this job
-                self._unstored.append(job)
+        while self._waiting and self._conn.poll():  # the answers already in, first
+            self._take()
+        self._raise_failure()
+        while len(self._waiting) >= AHEAD:
+            self._take()
+        self._raise_failure()
+        self._send(job)
+        self._waiting.append(job)
 
     def flush(self) -> None:
         while self._waiting:
@@ -219,16 +224,15 @@ class ProcessWriter:
         finally:
             self._finish()
 
-    def unstored(self) -> list[Job]:
-        """The jobs handed over that were not stored (failed, dropped, lost)."""
-        return [*self._unstored, *(job for job in self._waiting if job is not None)]
-
     def _send(self, message: StoreSpec | Job) -> None:
         try:
             put(self._conn, message)
         except OSError as exc:  # the process is gone: its exit is the failure
             self._ended(exc)
             self._raise_failure()
+        except BaseException:  # Ctrl-C: maybe half a message sent; no more on this socket
+            self._broken = True
+            raise
 
     def _finish(self) -> None:
         """End the run in the store process; keep the process for the next run only if
@@ -250,19 +254,22 @@ class ProcessWriter:
 
     def _take(self) -> None:
         """Read the next answer (waiting for it, while the process lives)."""
-        while not self._conn.poll(0.5):
-            if not self._handle.alive() and not self._conn.poll(0):
-                self._ended(None)
-                return
+        if self._broken:  # the socket is out of step: what was stored, the checkpoint says
+            self._waiting.clear()
+            return
         try:
+            while not self._conn.poll(0.5):
+                if not self._handle.alive() and not self._conn.poll(0):
+                    self._ended(None)
+                    return
             reply: Reply = receive(self._conn)
+            self._waiting.popleft()
         except (EOFError, OSError) as exc:
             self._ended(exc)
             return
-        job = self._waiting.popleft()
-        if job is not None and (reply.dropped or (reply.failure is not None and not isinstance(
-                reply.failure, ErrorBudgetExceededError))):  # over the budget: stored, then raised
-            self._unstored.append(job)
+        except BaseException:  # Ctrl-C while waiting or reading: answers may be lost
+            self._broken = True
+            raise
         for name, level, message in reply.logs:
             logging.getLogger(name).log(level, "%s", message)
         if reply.stored is not None:
@@ -277,7 +284,6 @@ class ProcessWriter:
         self._broken = True
         with contextlib.suppress(subprocess.TimeoutExpired):
             self._handle.process.wait(timeout=5)
-        self._unstored += [job for job in self._waiting if job is not None]
         self._waiting.clear()
         if self._failure is None:
             failure = StoreError(

@@ -77,6 +77,13 @@ class Reply:
 
 
 @dataclasses.dataclass(frozen=True)
+class Unreadable:
+    """A message that could not be unpickled here (its job fails, with this reason)."""
+
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
 class EndOfRun:
     """The run is over: close the store and wait for the next (answered with the CPU)."""
 
@@ -111,13 +118,17 @@ class _Inbox:
 
     def get(self, *, block: bool = True) -> Any:
         """The next message (``EOFError``: the harvest's process is gone; ``queue.Empty``:
-        none waiting, when not blocking); a message that cannot be unpickled raises."""
+        none waiting, when not blocking); a message that cannot be unpickled comes as an
+        :class:`Unreadable`."""
         message = self._messages.get(block=block)
         if message is self._GONE:
             self._messages.put(message)  # for whoever asks next
             raise EOFError("the harvest's process is gone")
         assert isinstance(message, bytes)
-        return pickle.loads(message)  # noqa: S301 - pickled by our own process
+        try:
+            return pickle.loads(message)  # noqa: S301 - pickled by our own process
+        except Exception as exc:  # answered as a failure of the job it was
+            return Unreadable(f"{type(exc).__name__}: {exc}")
 
 
 def serve(conn: Connection) -> None:
@@ -133,15 +144,15 @@ def serve(conn: Connection) -> None:
         while True:
             started = time.process_time()
             try:
-                spec: StoreSpec | None = inbox.get()
+                spec: StoreSpec | Unreadable | None = inbox.get()
             except EOFError:
                 return
-            except Exception as exc:  # the run's hook cannot be rebuilt here
+            if spec is None:
+                return
+            if isinstance(spec, Unreadable):  # the run's hook cannot be rebuilt here
                 served = _refuse(conn, inbox, logs, StoreError(
-                    f"the store process cannot serve the run: {type(exc).__name__}: {exc}"))
+                    f"the store process cannot serve the run: {spec.reason}"))
             else:
-                if spec is None:
-                    return
                 served = _serve_run(conn, inbox, spec, logs)
             if not served:
                 return
@@ -154,22 +165,24 @@ def serve(conn: Connection) -> None:
 def _serve_run(conn: Connection, inbox: _Inbox, spec: StoreSpec, logs: _Collector) -> bool:
     """Serve one run: hold its source's store lock, open the store, say so, and answer
     the run's jobs; ``False`` when the harvest's process is gone."""
-    with hold_store_lock(spec.settings, spec.source.id):
+    logs.take()  # what was logged between runs belongs to neither
+    with contextlib.ExitStack() as held:
         try:
+            held.enter_context(hold_store_lock(spec.settings, spec.source.id))
             store = Store(spec.db_path)
+        except Exception as exc:  # the lock file or the store cannot be opened
+            return _refuse(conn, inbox, logs, exc)
+        held.callback(store.close)
+        try:
+            jobs = PageJobs(store, spec.source, spec.settings, spec.hook.for_store(store))
         except Exception as exc:
             return _refuse(conn, inbox, logs, exc)
         try:
-            try:
-                jobs = PageJobs(store, spec.source, spec.settings, spec.hook.for_store(store))
-            except Exception as exc:
-                return _refuse(conn, inbox, logs, exc)
             put(conn, Reply(opened=True))  # the harvest goes on once the lock is held
-            return _answer(conn, inbox, store, jobs, logs)
         except OSError:
             return False
-        finally:
-            store.close()
+        return _answer(conn, inbox, store, jobs, logs)
+    return False  # pragma: no cover - (mypy: the block always returns)
 
 
 def _refuse(conn: Connection, inbox: _Inbox, logs: _Collector, failure: BaseException) -> bool:
@@ -193,20 +206,21 @@ def _answer(conn: Connection, inbox: _Inbox, store: Store, jobs: PageJobs,
     """Answer the run's jobs, one per job, until it ends (``True``) or the harvest's
     process is gone (``False``)."""
     failed = False  # after a failure the run's later jobs are dropped
+    gone = False  # the harvest's process is gone: no one to answer
     while True:
         try:
-            job: Job | EndOfRun | None = inbox.get()
+            job: Job | Unreadable | EndOfRun | None = inbox.get()
         except EOFError:
             return False  # the harvest's process is gone: what it handed over is stored
         if job is None:
             return False
         if isinstance(job, EndOfRun):
             return True
-        batch: list[Job] = [job]
+        batch: list[Job | Unreadable] = [job]
         stop: bool | None = None  # after the batch: True, the run ends; False, all ends
         while len(batch) < BATCH:
             try:
-                more: Job | EndOfRun | None = inbox.get(block=False)
+                more: Job | Unreadable | EndOfRun | None = inbox.get(block=False)
             except queue.Empty:
                 break
             except EOFError:
@@ -218,7 +232,7 @@ def _answer(conn: Connection, inbox: _Inbox, store: Store, jobs: PageJobs,
         replies: list[Reply] = []
         if not failed:
             results, failure = run_together(
-                store.db, [functools.partial(jobs.run, one) for one in batch])
+                store.db, [functools.partial(_run, jobs, one) for one in batch])
             replies = [Reply(stored=result if isinstance(result, Stored) else None)
                        for result in results]
             if failure is not None:
@@ -226,10 +240,20 @@ def _answer(conn: Connection, inbox: _Inbox, store: Store, jobs: PageJobs,
                 replies.append(_failed(failure))
         replies += [Reply(dropped=True)] * (len(batch) - len(replies))
         replies[-1] = dataclasses.replace(replies[-1], logs=logs.take())
-        for reply in replies:
-            put(conn, reply)
+        if not gone:
+            try:
+                for reply in replies:
+                    put(conn, reply)
+            except OSError:  # the harvest's process is gone: store what it handed over
+                gone = True
         if stop is not None:
-            return stop
+            return stop and not gone
+
+
+def _run(jobs: PageJobs, job: Job | Unreadable) -> Stored | None:
+    if isinstance(job, Unreadable):
+        raise StoreError(f"the store process could not read a job: {job.reason}")
+    return jobs.run(job)
 
 
 def _failed(failure: BaseException) -> Reply:
