@@ -65,12 +65,11 @@ class StoreSpec:
 
 @dataclasses.dataclass(frozen=True)
 class Reply:
-    """The store process's answer to one job."""
+    """The store process's answer to one job (an empty one: not run, after a failure)."""
 
     stored: Stored | None = None
     failure: BaseException | None = None
     trace: str = ""  # the failure's traceback, as text
-    dropped: bool = False  # not run: an earlier job failed
     logs: tuple[tuple[str, int, str], ...] = ()  # (logger, level, message)
     cpu: float | None = None  # the answer to EndOfRun: the run's CPU seconds
     opened: bool = False  # the answer to a StoreSpec: the lock is held, the store open
@@ -166,23 +165,29 @@ def _serve_run(conn: Connection, inbox: _Inbox, spec: StoreSpec, logs: _Collecto
     """Serve one run: hold its source's store lock, open the store, say so, and answer
     the run's jobs; ``False`` when the harvest's process is gone."""
     logs.take()  # what was logged between runs belongs to neither
-    with contextlib.ExitStack() as held:
-        try:
-            held.enter_context(hold_store_lock(spec.settings, spec.source.id))
-            store = Store(spec.db_path)
-        except Exception as exc:  # the lock file or the store cannot be opened
-            return _refuse(conn, inbox, logs, exc)
-        held.callback(store.close)
+    try:
+        with hold_store_lock(spec.settings, spec.source.id):
+            return _serve_locked(conn, inbox, spec, logs)
+    except OSError as exc:  # the lock file cannot be opened (before any answer)
+        return _refuse(conn, inbox, logs, exc)
+
+
+def _serve_locked(conn: Connection, inbox: _Inbox, spec: StoreSpec, logs: _Collector) -> bool:
+    try:
+        store = Store(spec.db_path)
+    except Exception as exc:  # the store cannot be opened
+        return _refuse(conn, inbox, logs, exc)
+    try:
         try:
             jobs = PageJobs(store, spec.source, spec.settings, spec.hook.for_store(store))
-        except Exception as exc:
+        except Exception as exc:  # the hook cannot be rebuilt here
             return _refuse(conn, inbox, logs, exc)
-        try:
-            put(conn, Reply(opened=True))  # the harvest goes on once the lock is held
-        except OSError:
-            return False
+        put(conn, Reply(opened=True))  # the harvest goes on once the lock is held
         return _answer(conn, inbox, store, jobs, logs)
-    return False  # pragma: no cover - (mypy: the block always returns)
+    except OSError:  # the harvest's process is gone before the first answer
+        return False
+    finally:
+        store.close()
 
 
 def _refuse(conn: Connection, inbox: _Inbox, logs: _Collector, failure: BaseException) -> bool:
@@ -196,7 +201,7 @@ def _refuse(conn: Connection, inbox: _Inbox, logs: _Collector, failure: BaseExce
                 return False
             if isinstance(message, EndOfRun):
                 return True
-            put(conn, Reply(dropped=True))
+            put(conn, Reply())
     except (EOFError, OSError):
         return False
 
@@ -238,7 +243,7 @@ def _answer(conn: Connection, inbox: _Inbox, store: Store, jobs: PageJobs,
             if failure is not None:
                 failed = True
                 replies.append(_failed(failure))
-        replies += [Reply(dropped=True)] * (len(batch) - len(replies))
+        replies += [Reply()] * (len(batch) - len(replies))  # not run
         replies[-1] = dataclasses.replace(replies[-1], logs=logs.take())
         if not gone:
             try:
@@ -264,12 +269,10 @@ def _failed(failure: BaseException) -> Reply:
 def _portable(failure: BaseException) -> BaseException:
     """``failure`` if it survives the pipe, else a :class:`StoreError` that says it."""
     try:
-        copy = pickle.loads(pickle.dumps(failure))  # noqa: S301 - our own bytes
+        pickle.loads(pickle.dumps(failure))  # noqa: S301 - our own bytes
     except Exception:
         return StoreError(f"{type(failure).__name__}: {failure}")
-    if isinstance(copy, BaseException):
-        return failure
-    return StoreError(f"{type(failure).__name__}: {failure}")  # pragma: no cover
+    return failure
 
 
 class _Collector(logging.Handler):
